@@ -1,0 +1,221 @@
+"""A learning problem read from a problem file: model + data + loss + formulation.
+
+:func:`load_problem` reads and validates the TOML file (see :mod:`qanneal.spec`),
+refuses what would not fit in memory *before* allocating, draws the data and builds
+the model. The formulation's energy is built lazily (:meth:`Problem.bqm`).
+
+Example:
+    >>> problem = problem_from_dict({
+    ...     "model": {"type": "perceptron", "inputs": 11},
+    ...     "data": {"source": "teacher", "alpha": 1.0, "seed": 3}})
+    >>> problem.model.num_patterns, problem.num_variables, problem.formulation
+    (11, 11, 'native')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tomllib
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import dimod
+import numpy as np
+
+from qanneal.errors import FormulationError, ProblemFileError, ResourceError
+from qanneal.hubo.slack import BYTES_PER_INTERACTION, SlackQubo, build_slack_qubo, slack_size
+from qanneal.models import BinaryModel, BinaryNeuralNetwork, BinaryPerceptron
+from qanneal.models import datasets
+from qanneal.spec import validate
+
+
+def available_memory() -> int:
+    """Bytes of memory this process may still use (MemAvailable, else physical memory)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+
+
+def _build_model(spec: dict[str, Any], inputs: int, data: datasets.Dataset | None) -> BinaryModel:
+    model, loss = spec["model"], spec["loss"]
+    x = None if data is None else data.x_train
+    y = None if data is None else data.y_train
+    common = {"bias": model["bias"], "loss": loss["type"], "margin": loss["margin"]}
+    if model["type"] == "perceptron":
+        return BinaryPerceptron(inputs, x, y, **common)
+    return BinaryNeuralNetwork(inputs, x, y, hidden=model["hidden"], **common)
+
+
+def _draw_data(spec: dict[str, Any], base: Path, origin: str) -> datasets.Dataset:
+    data, inputs = spec["data"], spec["model"]["inputs"]
+    seed, fraction, source = data["seed"], data["test_fraction"], data["source"]
+    if source == "random":
+        return datasets.random_patterns(inputs, data["patterns"], seed=seed, test_fraction=fraction)
+    if source == "teacher":
+        teacher = _build_model(spec, inputs, None)
+        return datasets.teacher_patterns(
+            inputs,
+            data["patterns"],
+            teacher.predict,
+            teacher.num_variables,
+            seed=seed,
+            test_fraction=fraction,
+        )
+    if source == "synthetic2d":
+        total = data["patterns"] + datasets.held_out_count(data["patterns"], fraction)
+        return datasets.synthetic2d(
+            total, seed=seed, test_fraction=fraction, separation=data["separation"]
+        )
+    if source == "digits":
+        return datasets.digits(seed=seed, features=data["features"], test_fraction=fraction)
+    path = base / data["path"]
+    return datasets.from_file(
+        path,
+        seed=seed,
+        test_fraction=fraction,
+        label_column=data["label_column"],
+        display_path=f"{origin}: [data] path {data['path']!r}",
+    )
+
+
+def memory_estimate(spec: Mapping[str, Any]) -> int:
+    """Bytes the problem needs (data, model caches, formulation), from the spec alone."""
+    model, data = spec["model"], spec["data"]
+    inputs = model["inputs"] or 1
+    patterns = data["patterns"] or 1
+    total_patterns = patterns + datasets.held_out_count(patterns, data["test_fraction"])
+    units = sum(model["hidden"] or []) + 1
+    native = 8 * total_patterns * (2 * inputs + 4 * units)
+    if spec["formulation"]["type"] != "slack" or model["type"] != "perceptron":
+        return native
+    margin = spec["loss"]["margin"] if spec["loss"]["type"] == "hinge" else 0.0
+    _, interactions = slack_size(inputs, patterns, bias=model["bias"], margin=margin)
+    return native + BYTES_PER_INTERACTION * interactions
+
+
+class Problem:
+    """A validated problem: ``model`` (with its training data), ``data``, ``formulation``."""
+
+    def __init__(self, spec: dict[str, Any], *, text: str = "", path: Path | None = None) -> None:
+        self.spec = spec
+        self.text = text
+        self.path = path
+        self.name = path.stem if path is not None else "problem"
+        origin = str(path) if path is not None else "<problem>"
+        needed, have = memory_estimate(spec), available_memory()
+        if needed > have:
+            raise ResourceError(
+                f"{origin}: this problem needs about {needed / 2**30:.1f} GiB but "
+                f"{have / 2**30:.1f} GiB is available; lower data.alpha / data.patterns "
+                "or model.inputs, or use formulation 'native'"
+            )
+        self.formulation: str = spec["formulation"]["type"]
+        if self.formulation in ("walsh", "hidden"):
+            raise FormulationError(
+                f"{origin}: formulation {self.formulation!r} is not in this version of "
+                "qanneal yet; use 'native' or 'slack'"
+            )
+        if spec["model"]["choices"]:
+            raise FormulationError(
+                f"{origin}: [model] choices (augmented BiNN variables) need formulation "
+                "'walsh', which this version does not have yet; remove model.choices"
+            )
+        base = path.parent if path is not None else Path.cwd()
+        self.data = _draw_data(spec, base, origin)
+        if spec["model"]["inputs"] is None:
+            spec["model"]["inputs"] = self.data.num_inputs
+        elif spec["model"]["inputs"] != self.data.num_inputs:
+            raise ProblemFileError(
+                f"{origin}: [model] inputs = {spec['model']['inputs']} but the data has "
+                f"{self.data.num_inputs} features; set model.inputs = {self.data.num_inputs}"
+            )
+        self.model = _build_model(spec, self.data.num_inputs, self.data)
+        if self.formulation == "slack":
+            try:
+                _ = self.slack
+            except FormulationError as error:
+                raise FormulationError(f"{origin}: {error}") from None
+
+    @property
+    def hash(self) -> str:
+        """sha256 of the problem file text (or of the spec for in-memory problems)."""
+        return hashlib.sha256((self.text or repr(self.spec)).encode()).hexdigest()
+
+    @cached_property
+    def slack(self) -> SlackQubo:
+        if not isinstance(self.model, BinaryPerceptron):
+            raise FormulationError("formulation 'slack' needs model.type = 'perceptron'")
+        return build_slack_qubo(self.model)
+
+    @property
+    def kind(self) -> str:
+        """What samplers must accept: 'native' (a model) or 'bqm'."""
+        return "native" if self.formulation == "native" else "bqm"
+
+    @property
+    def num_variables(self) -> int:
+        """Variables of the formulation (weights, plus slack bits for 'slack')."""
+        return self.model.num_variables if self.kind == "native" else self.bqm().num_variables
+
+    def bqm(self) -> dimod.BinaryQuadraticModel:
+        """The QUBO/BQM of a QUBO formulation."""
+        if self.formulation != "slack":
+            raise FormulationError(
+                f"formulation {self.formulation!r} has no BQM; use formulation 'slack'"
+            )
+        return self.slack.bqm
+
+    def polynomial(self) -> dimod.BinaryPolynomial:
+        """The HUBO of a polynomial formulation (none in this version)."""
+        raise FormulationError(f"formulation {self.formulation!r} is not a polynomial")
+
+    def decode(self, sample: Mapping[str, int]) -> np.ndarray:
+        """±1 weights (int8, model variable order) of one sample of the formulation."""
+        if self.formulation == "slack":
+            return self.slack.decode(sample)
+        return self.model.weights_from_sample(sample)
+
+    def errors(self, weights: np.ndarray) -> int:
+        return int(self.model.errors(weights))
+
+    def accuracy(self, weights: np.ndarray, split: str = "train") -> float | None:
+        """Accuracy on 'train' or 'test' (None when there is no test data)."""
+        if split == "train":
+            return float(self.model.accuracy(weights))
+        if split != "test":
+            raise ValueError(f"split must be 'train' or 'test', not {split!r}")
+        if self.data.x_test is None or len(self.data.x_test) == 0:
+            return None
+        return float(self.model.accuracy(weights, self.data.x_test, self.data.y_test))
+
+
+def problem_from_dict(
+    document: dict[str, Any], *, text: str = "", path: Path | None = None
+) -> Problem:
+    """Validate a problem given as a dict (as parsed from TOML) and build it."""
+    spec = validate(document, str(path) if path is not None else "<problem>")
+    return Problem(spec, text=text, path=path)
+
+
+def load_problem(path: str | os.PathLike[str]) -> Problem:
+    """Read, validate and build the problem file at ``path``."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProblemFileError(f"{path}: no such problem file; `qanneal problems` lists ours")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ProblemFileError(f"{path}: cannot read it ({error})") from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ProblemFileError(f"{path}: not valid TOML: {error}") from None
+    return problem_from_dict(document, text=text, path=path)

@@ -1,0 +1,125 @@
+"""Every sampler by name, and which formulation kinds it accepts.
+
+A formulation is of one *kind*: ``native`` (the sampler gets the model and its own
+energy) or ``bqm`` (the sampler gets a ``dimod.BinaryQuadraticModel``). A registry
+entry maps each kind it accepts to a factory of a sampler object with dimod's
+``sample(target, **params)`` / ``parameters`` conventions.
+
+Example:
+    >>> get("sa").accepts
+    ('native', 'bqm')
+    >>> sorted(names_for("native"))
+    ['exact', 'sa']
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import dimod
+
+from qanneal.errors import SamplerError
+from qanneal.samplers.exact import NativeExactSolver
+from qanneal.samplers.sa.sampler import NativeAnnealingSampler
+from qanneal.spec import suggest
+
+MAX_EXACT_BQM_VARIABLES = 22
+
+
+def _dwave(name: str) -> Callable[[], Any]:
+    def factory() -> Any:
+        import dwave.samplers
+
+        return getattr(dwave.samplers, name)()
+
+    return factory
+
+
+@dataclass(frozen=True)
+class SamplerEntry:
+    """One registry name: a description and a factory per accepted formulation kind."""
+
+    name: str
+    description: str
+    factories: dict[str, Callable[[], Any]]
+    max_variables: int | None = None
+
+    @property
+    def accepts(self) -> tuple[str, ...]:
+        return tuple(self.factories)
+
+    def create(self, kind: str) -> Any:
+        return self.factories[kind]()
+
+
+REGISTRY: dict[str, SamplerEntry] = {
+    entry.name: entry
+    for entry in (
+        SamplerEntry(
+            "exact",
+            "exhaustive enumeration: dimod ExactSolver on a BQM, numpy on native energies",
+            {"native": NativeExactSolver, "bqm": dimod.ExactSolver},
+            max_variables=MAX_EXACT_BQM_VARIABLES,
+        ),
+        SamplerEntry(
+            "sa",
+            "simulated annealing: qanneal's numba Metropolis on native energies, "
+            "dwave-samplers SimulatedAnnealingSampler on a BQM",
+            {"native": NativeAnnealingSampler, "bqm": _dwave("SimulatedAnnealingSampler")},
+        ),
+        SamplerEntry("tabu", "dwave-samplers TabuSampler", {"bqm": _dwave("TabuSampler")}),
+        SamplerEntry(
+            "steepest",
+            "dwave-samplers SteepestDescentSampler (greedy descent from random states)",
+            {"bqm": _dwave("SteepestDescentSampler")},
+        ),
+        SamplerEntry(
+            "pimc-dwave",
+            "dwave-samplers PathIntegralAnnealingSampler (simulated quantum annealing)",
+            {"bqm": _dwave("PathIntegralAnnealingSampler")},
+        ),
+    )
+}
+
+
+def get(name: str) -> SamplerEntry:
+    """The registry entry of ``name``; an unknown name lists the known ones."""
+    if name not in REGISTRY:
+        raise SamplerError(
+            f"unknown sampler {name!r}{suggest(name, REGISTRY)}; "
+            f"available: {', '.join(REGISTRY)}"
+        )
+    return REGISTRY[name]
+
+
+def names_for(kind: str) -> list[str]:
+    """Names of the samplers that accept a formulation kind ('native' or 'bqm')."""
+    return [name for name, entry in REGISTRY.items() if kind in entry.factories]
+
+
+def sampler_for(name: str, kind: str, formulation: str) -> Any:
+    """A sampler object for this formulation, or a SamplerError listing those that fit."""
+    entry = get(name)
+    if kind not in entry.factories:
+        raise SamplerError(
+            f"sampler {name!r} cannot take formulation {formulation!r}; "
+            f"samplers that can: {', '.join(names_for(kind))}"
+        )
+    return entry.create(kind)
+
+
+def accepted_parameters(sampler: Any) -> set[str]:
+    """Keyword arguments a sampler's ``sample`` takes: its ``parameters`` and signature."""
+    names = set(getattr(sampler, "parameters", {}))
+    signature = inspect.signature(sampler.sample)
+    names.update(
+        p.name
+        for p in signature.parameters.values()
+        if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name != "self"
+    )
+    names.discard("bqm")
+    names.discard("model")
+    return names

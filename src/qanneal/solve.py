@@ -1,0 +1,234 @@
+"""``qanneal.solve``: sample a problem with a registry sampler and keep a run record.
+
+Reads are taken in chunks (each with its own seed drawn from the run seed), so a
+progress callback can report between chunks and Ctrl-C keeps every finished chunk:
+the record is saved with ``interrupted = true`` and the reads that did finish.
+
+The *best* read is the one of lowest energy (ties: fewer training errors);
+``success_rate`` is the share of reads with zero training errors.
+
+Example:
+    >>> from qanneal.problem import problem_from_dict
+    >>> problem = problem_from_dict({
+    ...     "model": {"type": "perceptron", "inputs": 21},
+    ...     "data": {"source": "teacher", "alpha": 1.0, "seed": 1},
+    ...     "loss": {"type": "perclinear"}})
+    >>> record = solve(problem, num_reads=4, num_sweeps=300, seed=5, save=False)
+    >>> record["best"]["train_errors"], record["num_reads"]
+    (0, 4)
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from collections.abc import Callable
+from importlib import metadata
+from typing import Any
+
+import dimod
+import numpy as np
+
+from qanneal.errors import ResourceError, SamplerError
+from qanneal.problem import Problem
+from qanneal.results import ensure_writable, new_run_id, save_record
+from qanneal.samplers import registry
+from qanneal.samplers.exact import MAX_EXACT_VARIABLES
+from qanneal.spec import suggest
+
+Progress = Callable[[int, int], None]
+_VERSIONED = ("qanneal", "dimod", "dwave-samplers", "numpy", "numba")
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in _VERSIONED:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def sampler_parameters(
+    sampler: Any, name: str, num_reads: int, num_sweeps: int, params: dict[str, Any]
+) -> dict[str, Any]:
+    """Keyword arguments for ``sampler.sample``: the common ones it accepts plus
+    ``params``, whose unknown keys are an error naming the sampler's parameters."""
+    accepted = registry.accepted_parameters(sampler)
+    for key in params:
+        if key not in accepted or key in ("seed", "num_reads", "num_sweeps"):
+            raise SamplerError(
+                f"[solve.params] {key!r} is not a parameter of sampler {name!r}"
+                f"{suggest(key, accepted)}; set num_reads/num_sweeps/seed in [solve], "
+                f"other parameters: {', '.join(sorted(accepted - {'seed', 'num_reads'})) or 'none'}"
+            )
+    kwargs = dict(params)
+    if "num_sweeps" in accepted:
+        kwargs["num_sweeps"] = num_sweeps
+    if "num_reads" in accepted:
+        kwargs["num_reads"] = num_reads
+    return kwargs
+
+
+def _check_size(problem: Problem, name: str) -> None:
+    if name != "exact":
+        return
+    limit = MAX_EXACT_VARIABLES if problem.kind == "native" else registry.MAX_EXACT_BQM_VARIABLES
+    if problem.num_variables > limit:
+        raise ResourceError(
+            f"sampler 'exact' enumerates 2^n states and takes at most {limit} variables; "
+            f"this problem has {problem.num_variables}: use sampler 'sa' or a smaller model"
+        )
+
+
+def _sample_chunks(
+    sampler: Any,
+    target: Any,
+    kwargs: dict[str, Any],
+    num_reads: int,
+    seed: int,
+    progress: Progress | None,
+) -> tuple[list[dimod.SampleSet], bool]:
+    """Sample in up to 20 chunks of reads; returns the finished ones and whether
+    Ctrl-C stopped the run early."""
+    accepted = registry.accepted_parameters(sampler)
+    chunked = "num_reads" in accepted
+    sizes = [len(c) for c in np.array_split(np.arange(num_reads), min(num_reads, 20))]
+    if not chunked:
+        sizes = [num_reads]
+    seeds = np.random.SeedSequence(seed).generate_state(len(sizes))
+    done: list[dimod.SampleSet] = []
+    finished = 0
+    try:
+        for size, chunk_seed in zip(sizes, seeds, strict=True):
+            call = dict(kwargs)
+            if chunked:
+                call["num_reads"] = size
+            if "seed" in accepted:
+                call["seed"] = int(chunk_seed)
+            done.append(sampler.sample(target, **call))
+            finished += size
+            if progress is not None:
+                progress(finished, num_reads)
+    except KeyboardInterrupt:
+        if not done:
+            raise
+        return done, True
+    return done, False
+
+
+def _merge(samplesets: list[dimod.SampleSet], limit: int | None) -> dimod.SampleSet:
+    merged = dimod.concatenate(samplesets) if len(samplesets) > 1 else samplesets[0]
+    if limit is not None and len(merged) > limit:
+        merged = merged.truncate(limit)
+    timing: dict[str, int] = {}
+    for sampleset in samplesets:
+        for key, value in sampleset.info.get("timing", {}).items():
+            if isinstance(value, int | float):
+                timing[key] = timing.get(key, 0) + int(value)
+    info = {k: v for k, v in samplesets[0].info.items() if k != "timing"}
+    info["timing"] = timing
+    return dimod.SampleSet(merged.record, merged.variables, info, merged.vartype)
+
+
+def weights_of(problem: Problem, sampleset: dimod.SampleSet) -> np.ndarray:
+    """(reads, n) ±1 weights of every read, in the model's variable order."""
+    labels = problem.model.variables if problem.kind == "native" else problem.slack.weight_labels
+    index = [sampleset.variables.index(name) for name in labels]
+    values = sampleset.record.sample[:, index].astype(np.int8)
+    if sampleset.vartype is dimod.BINARY:
+        values = 2 * values - 1
+    return values
+
+
+def solve(
+    problem: Problem,
+    sampler: str | None = None,
+    *,
+    num_reads: int | None = None,
+    num_sweeps: int | None = None,
+    seed: int | None = None,
+    params: dict[str, Any] | None = None,
+    out_dir: str | os.PathLike[str] = "runs",
+    save: bool = True,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Sample ``problem`` and return its run record (saved under ``out_dir`` if ``save``).
+
+    Arguments left as None come from the problem file's ``[solve]`` section.
+    """
+    settings = problem.spec["solve"]
+    name = sampler or settings["sampler"]
+    num_reads = num_reads or settings["num_reads"]
+    num_sweeps = num_sweeps or settings["num_sweeps"]
+    seed = seed if seed is not None else settings["seed"]
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1)[0])
+    for label, value in (("num_reads", num_reads), ("num_sweeps", num_sweeps), ("seed", seed)):
+        if value < (0 if label == "seed" else 1):
+            raise SamplerError(f"{label} = {value} must be >= {0 if label == 'seed' else 1}")
+    sampler_object = registry.sampler_for(name, problem.kind, problem.formulation)
+    _check_size(problem, name)
+    kwargs = sampler_parameters(
+        sampler_object, name, num_reads, num_sweeps, {**settings["params"], **(params or {})}
+    )
+    if save:
+        ensure_writable(out_dir)
+    target = problem.model if problem.kind == "native" else problem.bqm()
+    start = time.perf_counter()
+    chunks, interrupted = _sample_chunks(
+        sampler_object, target, kwargs, num_reads, seed, progress
+    )
+    sampleset = _merge(chunks, num_reads if name == "exact" else None)
+    elapsed = time.perf_counter() - start
+    record = _record(problem, name, kwargs, seed, sampleset, elapsed, interrupted, num_reads)
+    if save:
+        save_record(record, out_dir)
+    return record
+
+
+def _record(
+    problem: Problem,
+    name: str,
+    kwargs: dict[str, Any],
+    seed: int,
+    sampleset: dimod.SampleSet,
+    elapsed: float,
+    interrupted: bool,
+    requested: int,
+) -> dict[str, Any]:
+    weights = weights_of(problem, sampleset)
+    errors = np.atleast_1d(problem.model.errors(weights))
+    energies = sampleset.record.energy
+    best = int(np.lexsort((errors, energies))[0])
+    best_weights = weights[best]
+    return {
+        "run_id": new_run_id(),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "problem": str(problem.path) if problem.path is not None else problem.name,
+        "problem_sha256": problem.hash,
+        "formulation": problem.formulation,
+        "sampler": name,
+        "parameters": {k: v for k, v in kwargs.items() if k != "initial_states"},
+        "seed": seed,
+        "num_variables": problem.num_variables,
+        "num_weights": problem.model.num_variables,
+        "num_reads": len(sampleset),
+        "requested_reads": requested,
+        "interrupted": interrupted,
+        "best": {
+            "energy": float(energies[best]),
+            "train_errors": int(errors[best]),
+            "train_accuracy": problem.accuracy(best_weights, "train"),
+            "test_accuracy": problem.accuracy(best_weights, "test"),
+            "weights": {k: v.tolist() for k, v in problem.model.decode(best_weights).items()},
+        },
+        "success_rate": float(np.mean(errors == 0)),
+        "timing": {"total_s": elapsed, **sampleset.info.get("timing", {})},
+        "versions": versions(),
+        "record": None,
+        "problem_text": problem.text,
+        "sampleset": sampleset.to_serializable(),
+    }

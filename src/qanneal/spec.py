@@ -1,0 +1,222 @@
+"""The problem-file schema: every key, its type, its default, and the checks that
+turn a TOML document into a validated, defaults-filled spec (a plain dict).
+
+Every failure raises :class:`~qanneal.errors.ProblemFileError` with one line naming
+the file, the ``[section] key`` and what to write instead; unknown keys get the
+closest known key suggested.
+
+Example:
+    >>> spec = validate({"model": {"type": "perceptron", "inputs": 11},
+    ...                  "data": {"source": "random", "alpha": 0.5}}, "p.toml")
+    >>> spec["data"]["patterns"], spec["solve"]["sampler"], spec["formulation"]["type"]
+    (6, 'sa', 'native')
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+from qanneal.errors import ProblemFileError
+from qanneal.models.losses import LOSSES
+
+MODELS = ("perceptron", "binn")
+SOURCES = ("random", "teacher", "synthetic2d", "digits", "file")
+FORMULATIONS = ("native", "slack", "walsh", "hidden")
+DIGIT_FEATURES = ("pool", "pca")
+
+# key -> (type name, default); None default = optional with no value
+SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
+    "model": {
+        "type": ("str", None),
+        "inputs": ("int", None),
+        "bias": ("bool", None),
+        "hidden": ("int list", None),
+        "choices": ("str list", None),
+    },
+    "data": {
+        "source": ("str", None),
+        "alpha": ("float", None),
+        "patterns": ("int", None),
+        "seed": ("int", 0),
+        "test_fraction": ("float", None),
+        "path": ("str", None),
+        "label_column": ("int or str", None),
+        "features": ("str", "pool"),
+        "separation": ("float", 1.0),
+    },
+    "loss": {"type": ("str", "errors"), "margin": ("float", 0.0)},
+    "formulation": {
+        "type": ("str", "native"),
+        "max_degree": ("int", None),
+        "reduction": ("str", None),
+    },
+    "solve": {
+        "sampler": ("str", "sa"),
+        "num_reads": ("int", 10),
+        "num_sweeps": ("int", 1000),
+        "seed": ("int", None),
+        "params": ("table", None),
+    },
+}
+TOP_LEVEL = {"description": "str"}
+
+_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "str": lambda v: isinstance(v, str),
+    "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "float": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "bool": lambda v: isinstance(v, bool),
+    "int list": lambda v: isinstance(v, list) and all(_CHECKS["int"](x) for x in v),
+    "str list": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+    "int or str": lambda v: _CHECKS["int"](v) or isinstance(v, str),
+    "table": lambda v: isinstance(v, dict),
+}
+_SIZED_BY_DATA = {"synthetic2d": 2, "digits": 16}
+
+
+def suggest(word: str, choices: Any) -> str:
+    """' (did you mean 'x'?)' for the closest choice, or ''."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class _Checker:
+    """Raises ProblemFileError messages that all start with the file name."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+
+    def fail(self, where: str, message: str) -> ProblemFileError:
+        return ProblemFileError(f"{self.origin}: {where} {message}")
+
+    def choice(self, section: str, key: str, value: str, choices: tuple[str, ...]) -> None:
+        if value not in choices:
+            raise self.fail(
+                f"[{section}] {key} = {value!r}",
+                f"is not one of {', '.join(choices)}{suggest(value, choices)}",
+            )
+
+    def positive(self, section: str, key: str, value: float | None, strict: bool = True) -> None:
+        if value is not None and (value <= 0 if strict else value < 0):
+            bound = "> 0" if strict else ">= 0"
+            raise self.fail(f"[{section}] {key} = {value}", f"must be {bound}")
+
+
+def _check_keys(document: dict[str, Any], check: _Checker) -> dict[str, dict[str, Any]]:
+    """Unknown sections/keys and wrong types; returns sections with defaults filled."""
+    spec: dict[str, dict[str, Any]] = {}
+    for name, value in document.items():
+        if name in TOP_LEVEL:
+            if not isinstance(value, str):
+                raise check.fail(f"{name} =", "must be a string")
+            continue
+        if name not in SCHEMA:
+            raise check.fail(
+                f"unknown section [{name}]",
+                f"{suggest(name, SCHEMA)}; sections are {', '.join(f'[{s}]' for s in SCHEMA)}",
+            )
+        if not isinstance(value, dict):
+            raise check.fail(f"{name} =", f"must be a table: write [{name}] on its own line")
+    for section, keys in SCHEMA.items():
+        given = document.get(section, {})
+        for key, value in given.items():
+            if key not in keys:
+                raise check.fail(
+                    f"[{section}] unknown key {key!r}{suggest(key, keys)};",
+                    f"known keys: {', '.join(keys)}",
+                )
+            kind = keys[key][0]
+            if not _CHECKS[kind](value):
+                raise check.fail(f"[{section}] {key} = {value!r}", f"must be of type {kind}")
+        spec[section] = {key: given.get(key, default) for key, (_, default) in keys.items()}
+    return spec
+
+
+def validate(document: dict[str, Any], origin: str) -> dict[str, Any]:
+    """Validate a parsed problem file; returns the spec with every default filled in."""
+    check = _Checker(origin)
+    spec: dict[str, Any] = _check_keys(document, check)
+    spec["description"] = document.get("description", "")
+    for section, key in (("model", "type"), ("data", "source")):
+        if spec[section][key] is None:
+            raise check.fail(f"[{section}] {key}", "is required")
+    model, data, loss = spec["model"], spec["data"], spec["loss"]
+    check.choice("model", "type", model["type"], MODELS)
+    check.choice("data", "source", data["source"], SOURCES)
+    check.choice("loss", "type", loss["type"], LOSSES)
+    check.choice("formulation", "type", spec["formulation"]["type"], FORMULATIONS)
+    _check_model(model, data, check)
+    _check_data(model, data, check)
+    check.positive("loss", "margin", loss["margin"], strict=False)
+    for key in ("num_reads", "num_sweeps"):
+        check.positive("solve", key, spec["solve"][key])
+    check.positive("solve", "seed", spec["solve"]["seed"], strict=False)
+    spec["solve"]["params"] = spec["solve"]["params"] or {}
+    return spec
+
+
+def _check_model(model: dict[str, Any], data: dict[str, Any], check: _Checker) -> None:
+    source = data["source"]
+    if model["bias"] is None:
+        model["bias"] = model["type"] == "binn"
+    if model["type"] == "binn":
+        hidden = model["hidden"]
+        if not hidden or min(hidden) < 1:
+            raise check.fail(
+                f"[model] hidden = {hidden!r}", "must list at least one width >= 1, e.g. [3]"
+            )
+    elif model["hidden"] is not None:
+        raise check.fail("[model] hidden", "is only for model.type = 'binn'; remove it")
+    inputs = model["inputs"]
+    if inputs is None:
+        if source in _SIZED_BY_DATA:
+            model["inputs"] = _SIZED_BY_DATA[source]
+        elif source != "file":
+            raise check.fail("[model] inputs", f"is required for data.source = {source!r}")
+        return
+    if inputs <= 0:
+        raise check.fail(f"[model] inputs = {inputs}", "must be >= 1")
+    if source in _SIZED_BY_DATA and inputs != _SIZED_BY_DATA[source]:
+        raise check.fail(
+            f"[model] inputs = {inputs}",
+            f"but data.source = {source!r} has {_SIZED_BY_DATA[source]} features; "
+            "remove model.inputs or set it to that",
+        )
+    fan_in = inputs + int(model["bias"])
+    if model["type"] == "perceptron" and source in ("random", "teacher") and fan_in % 2 == 0:
+        hint = f"use {inputs + 1}" if not model["bias"] else f"use {inputs - 1} or bias = false"
+        raise check.fail(
+            f"[model] inputs = {inputs}",
+            f"must make the fan-in (inputs{' + bias' if model['bias'] else ''}) odd on ±1 "
+            f"patterns, or stabilities can be 0 (ties); {hint}",
+        )
+
+
+def _check_data(model: dict[str, Any], data: dict[str, Any], check: _Checker) -> None:
+    source = data["source"]
+    check.positive("data", "alpha", data["alpha"])
+    check.positive("data", "patterns", data["patterns"])
+    check.positive("data", "seed", data["seed"], strict=False)
+    check.positive("data", "separation", data["separation"])
+    if data["alpha"] is not None and data["patterns"] is not None:
+        raise check.fail("[data] alpha and patterns", "are both set; keep one (alpha = P/N)")
+    counted = source in ("random", "teacher", "synthetic2d")
+    if counted and data["alpha"] is None and data["patterns"] is None:
+        raise check.fail("[data]", f"source {source!r} needs alpha (P/N) or patterns (P)")
+    if not counted and (data["alpha"] is not None or data["patterns"] is not None):
+        raise check.fail(
+            "[data] alpha/patterns", f"are not used by source {source!r}: the data set decides"
+        )
+    if data["alpha"] is not None:
+        data["patterns"] = max(1, round(data["alpha"] * model["inputs"]))
+    if data["test_fraction"] is None:
+        data["test_fraction"] = 0.2 if source in ("synthetic2d", "digits") else 0.0
+    fraction = data["test_fraction"]
+    if not 0.0 <= fraction < 1.0:
+        raise check.fail(f"[data] test_fraction = {fraction}", "must be in [0, 1)")
+    if source == "file" and data["path"] is None:
+        raise check.fail("[data] path", "is required for source 'file' (CSV or NPZ)")
+    if source != "file" and data["path"] is not None:
+        raise check.fail("[data] path", f"is only for source 'file', not {source!r}")
+    check.choice("data", "features", data["features"], DIGIT_FEATURES)
