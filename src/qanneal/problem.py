@@ -110,7 +110,10 @@ class Problem:
         self.path = path
         self.name = path.stem if path is not None else "problem"
         origin = str(path) if path is not None else "<problem>"
-        needed, have = memory_estimate(spec), available_memory()
+        try:
+            needed, have = memory_estimate(spec), available_memory()
+        except FormulationError as error:
+            raise FormulationError(f"{origin}: {error}") from None
         if needed > have:
             raise ResourceError(
                 f"{origin}: this problem needs about {needed / 2**30:.1f} GiB but "

@@ -57,12 +57,15 @@ def sampler_parameters(
     """Keyword arguments for ``sampler.sample``: the common ones it accepts plus
     ``params``, whose unknown keys are an error naming the sampler's parameters."""
     accepted = registry.accepted_parameters(sampler)
+    common = {"seed", "num_reads", "num_sweeps"}
     for key in params:
-        if key not in accepted or key in ("seed", "num_reads", "num_sweeps"):
+        if key in common:
+            raise SamplerError(f"[solve.params] {key!r}: set {key} in [solve] itself")
+        if key not in accepted:
             raise SamplerError(
                 f"[solve.params] {key!r} is not a parameter of sampler {name!r}"
-                f"{suggest(key, accepted)}; set num_reads/num_sweeps/seed in [solve], "
-                f"other parameters: {', '.join(sorted(accepted - {'seed', 'num_reads'})) or 'none'}"
+                f"{suggest(key, accepted - common)}; its parameters: "
+                f"{', '.join(sorted(accepted - common)) or 'none'}"
             )
     kwargs = dict(params)
     if "num_sweeps" in accepted:
@@ -94,11 +97,13 @@ def _sample_chunks(
     """Sample in up to 20 chunks of reads; returns the finished ones and whether
     Ctrl-C stopped the run early."""
     accepted = registry.accepted_parameters(sampler)
-    chunked = "num_reads" in accepted
+    # only random samplers are split: an exhaustive solver would repeat itself per chunk
+    chunked = {"num_reads", "seed"} <= accepted
     sizes = [len(c) for c in np.array_split(np.arange(num_reads), min(num_reads, 20))]
     if not chunked:
         sizes = [num_reads]
-    seeds = np.random.SeedSequence(seed).generate_state(len(sizes))
+    # dwave-samplers takes seeds below 2**31
+    seeds = np.random.SeedSequence(seed).generate_state(len(sizes)) % 2**31
     done: list[dimod.SampleSet] = []
     finished = 0
     try:
@@ -171,16 +176,24 @@ def solve(
             raise SamplerError(f"{label} = {value} must be >= {0 if label == 'seed' else 1}")
     sampler_object = registry.sampler_for(name, problem.kind, problem.formulation)
     _check_size(problem, name)
-    kwargs = sampler_parameters(
-        sampler_object, name, num_reads, num_sweeps, {**settings["params"], **(params or {})}
-    )
+    user_params = {**settings["params"], **(params or {})}
+    kwargs = sampler_parameters(sampler_object, name, num_reads, num_sweeps, user_params)
     if save:
         ensure_writable(out_dir)
     target = problem.model if problem.kind == "native" else problem.bqm()
     start = time.perf_counter()
-    chunks, interrupted = _sample_chunks(
-        sampler_object, target, kwargs, num_reads, seed, progress
-    )
+    try:
+        chunks, interrupted = _sample_chunks(
+            sampler_object, target, kwargs, num_reads, seed, progress
+        )
+    except (ValueError, TypeError) as error:
+        if not user_params:
+            raise
+        # the sampler's own argument checks rejected a value from [solve.params]
+        given = ", ".join(f"{k} = {v!r}" for k, v in user_params.items())
+        raise SamplerError(
+            f"sampler {name!r} rejected [solve.params] {given}: {error}"
+        ) from error
     sampleset = _merge(chunks, num_reads if name == "exact" else None)
     elapsed = time.perf_counter() - start
     record = _record(problem, name, kwargs, seed, sampleset, elapsed, interrupted, num_reads)

@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -98,8 +99,12 @@ class _Checker:
             )
 
     def positive(self, section: str, key: str, value: float | None, strict: bool = True) -> None:
-        if value is not None and (value <= 0 if strict else value < 0):
-            bound = "> 0" if strict else ">= 0"
+        if value is None:
+            return
+        bound = "> 0" if strict else ">= 0"
+        if not math.isfinite(value):
+            raise self.fail(f"[{section}] {key} = {value}", f"must be a finite number {bound}")
+        if value <= 0 if strict else value < 0:
             raise self.fail(f"[{section}] {key} = {value}", f"must be {bound}")
 
 
@@ -113,8 +118,8 @@ def _check_keys(document: dict[str, Any], check: _Checker) -> dict[str, dict[str
             continue
         if name not in SCHEMA:
             raise check.fail(
-                f"unknown section [{name}]",
-                f"{suggest(name, SCHEMA)}; sections are {', '.join(f'[{s}]' for s in SCHEMA)}",
+                f"unknown section [{name}]{suggest(name, SCHEMA)};",
+                f"sections are {', '.join(f'[{s}]' for s in SCHEMA)}",
             )
         if not isinstance(value, dict):
             raise check.fail(f"{name} =", f"must be a table: write [{name}] on its own line")

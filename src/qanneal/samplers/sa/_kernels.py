@@ -8,6 +8,11 @@ BiNN: the state caches every unit's pre-activation and ±1 activation per patter
 Flipping a weight of layer l changes one unit's pre-activation for every pattern; only
 for the patterns where that unit's sign flips is the change pushed forward, one layer
 at a time, touching only the units whose input changed.
+
+Caches are updated by adding differences. With integer (±1) inputs every sum is
+exact; with real inputs a pre-activation that is 0 up to rounding may get a
+different sign (the tie rule sign(0) = +1) than a fresh evaluation — an event of
+measure zero for continuous data, and harmless for the sampling.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The ``qanneal`` command line: one module per command under ``commands/``."""

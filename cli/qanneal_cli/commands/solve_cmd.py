@@ -1,0 +1,122 @@
+"""``qanneal solve FILE``: sample a problem, print what was found, save a run record."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+import qanneal
+from qanneal_cli.commands._common import (
+    json_option,
+    out_option,
+    print_json,
+    problem_argument,
+    problem_path,
+)
+
+SUMMARY_ONLY = ("sampleset", "problem_text")
+
+
+@click.command()
+@problem_argument
+@click.option("--sampler", default=None, help="Registry name (default: the file's solve.sampler).")
+@click.option("--num-reads", type=click.IntRange(min=1), default=None, help="Independent reads.")
+@click.option("--num-sweeps", type=click.IntRange(min=1), default=None, help="Sweeps per read.")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the run.")
+@out_option
+@json_option
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def solve(
+    file: str,
+    sampler: str | None,
+    num_reads: int | None,
+    num_sweeps: int | None,
+    seed: int | None,
+    out_dir: Path,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Solve a problem file and save the run under --out."""
+    problem = qanneal.load_problem(problem_path(file))
+    show_bar = not quiet and sys.stderr.isatty()
+    with click.progressbar(
+        length=num_reads or problem.spec["solve"]["num_reads"],
+        label="sampling",
+        file=sys.stderr if show_bar else _Null(),
+    ) as bar:
+        record = qanneal.solve(
+            problem,
+            sampler,
+            num_reads=num_reads,
+            num_sweeps=num_sweeps,
+            seed=seed,
+            out_dir=out_dir,
+            progress=lambda done, total: bar.update(done - bar.pos),
+        )
+    summary = {k: v for k, v in record.items() if k not in SUMMARY_ONLY}
+    if as_json:
+        print_json(summary)
+    else:
+        _print_table(summary)
+    if record["interrupted"]:
+        click.echo(
+            f"interrupted: saved {record['num_reads']} of {record['requested_reads']} "
+            f"reads to {record['record']}",
+            err=True,
+        )
+        sys.exit(130)
+
+
+class _Null:
+    """A write-only sink for a progress bar that should not show."""
+
+    def write(self, _: str) -> int:
+        return 0
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _format_weights(weights: dict[str, Any], limit: int = 24) -> list[str]:
+    lines = []
+    for name, values in weights.items():
+        flat = _flatten(values)
+        shown = " ".join("+" if v > 0 else "-" for v in flat[:limit])
+        more = f" … ({len(flat)} in all)" if len(flat) > limit else ""
+        lines.append(f"{name} = {shown}{more}")
+    return lines
+
+
+def _flatten(values: Any) -> list[int]:
+    if isinstance(values, list):
+        return [v for item in values for v in _flatten(item)]
+    return [values]
+
+
+def _print_table(record: dict[str, Any]) -> None:
+    best = record["best"]
+    test = best["test_accuracy"]
+    reads = record["num_reads"]
+    rows = [
+        ("problem", record["problem"]),
+        ("run", f"{record['formulation']} formulation, sampler {record['sampler']}, "
+         f"{reads} reads, {record['num_variables']} variables, seed {record['seed']}"),
+        ("best energy", f"{best['energy']:.6g}"),
+        ("train errors", best["train_errors"]),
+        ("train acc.", f"{best['train_accuracy']:.4f}"),
+        ("test acc.", "— (no test data)" if test is None else f"{test:.4f}"),
+        ("success", f"{record['success_rate']:.2f} "
+         f"({round(record['success_rate'] * reads)} of {reads} reads with zero errors)"),
+        ("time", f"{record['timing']['total_s']:.2f} s"),
+        ("record", record["record"]),
+    ]
+    for key, value in rows:
+        click.echo(f"{key:<13} {value}")
+    for line in _format_weights(best["weights"]):
+        click.echo(f"{'weights':<13} {line}")

@@ -1,0 +1,59 @@
+"""What ``qanneal inspect`` reports about a problem: sizes, structure, memory and the
+samplers that can take it.
+
+Example:
+    >>> from qanneal.problem import problem_from_dict
+    >>> problem = problem_from_dict({
+    ...     "model": {"type": "perceptron", "inputs": 5},
+    ...     "data": {"source": "random", "patterns": 3},
+    ...     "formulation": {"type": "slack"}})
+    >>> info = describe(problem)
+    >>> info["num_variables"], info["degree"], info["samplers"][:2]
+    (11, 2, ['exact', 'sa'])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qanneal.problem import Problem, memory_estimate
+from qanneal.samplers import registry
+from qanneal.samplers.exact import MAX_EXACT_VARIABLES
+
+
+def describe(problem: Problem) -> dict[str, Any]:
+    """A JSON-ready description of ``problem`` (see the module docstring)."""
+    model, data = problem.model, problem.data
+    info: dict[str, Any] = {
+        "problem": str(problem.path) if problem.path is not None else problem.name,
+        "model": problem.spec["model"]["type"],
+        "inputs": model.num_inputs,
+        "hidden": problem.spec["model"]["hidden"],
+        "bias": problem.spec["model"]["bias"],
+        "loss": model.loss,
+        "data_source": data.source,
+        "train_patterns": data.num_patterns,
+        "test_patterns": data.num_test,
+        "formulation": problem.formulation,
+        "num_weights": model.num_variables,
+        "num_variables": problem.num_variables,
+        "memory_bytes": memory_estimate(problem.spec),
+    }
+    if problem.kind == "bqm":
+        bqm = problem.bqm()
+        info["num_interactions"] = bqm.num_interactions
+        info["degree"] = 2
+        info["density"] = bqm.num_interactions / max(1, bqm.num_variables * (bqm.num_variables - 1) / 2)
+    else:
+        info["num_interactions"] = None
+        # as a polynomial, the native loss couples every weight feeding a unit
+        info["degree"] = None
+    samplers = []
+    for name in registry.names_for(problem.kind):
+        limit = registry.get(name).max_variables
+        if name == "exact" and problem.kind == "native":
+            limit = MAX_EXACT_VARIABLES
+        if limit is None or problem.num_variables <= limit:
+            samplers.append(name)
+    info["samplers"] = samplers
+    return info

@@ -1,0 +1,46 @@
+"""Every registered sampler, on every formulation kind it accepts."""
+
+import dimod
+import numpy as np
+import pytest
+
+from qanneal.errors import SamplerError
+from qanneal.models import BinaryPerceptron
+from qanneal.hubo.slack import build_slack_qubo
+from qanneal.samplers import registry
+
+CASES = [(name, kind) for name, entry in registry.REGISTRY.items() for kind in entry.accepts]
+
+
+def tiny_model():
+    rng = np.random.default_rng(0)
+    return BinaryPerceptron(5, rng.choice([-1.0, 1.0], (3, 5)), rng.choice([-1, 1], 3))
+
+
+@pytest.mark.parametrize(("name", "kind"), CASES, ids=[f"{n}-{k}" for n, k in CASES])
+def test_sampler_returns_a_sampleset_with_timing_or_exact_energies(name, kind):
+    model = tiny_model()
+    target = model if kind == "native" else build_slack_qubo(model).bqm
+    sampler = registry.sampler_for(name, kind, "native" if kind == "native" else "slack")
+    accepted = registry.accepted_parameters(sampler)
+    kwargs = {k: v for k, v in {"num_reads": 3, "num_sweeps": 50, "seed": 1}.items() if k in accepted}
+    sampleset = sampler.sample(target, **kwargs)
+    assert isinstance(sampleset, dimod.SampleSet)
+    if kind == "bqm":
+        assert sampleset.record.energy == pytest.approx(target.energies(sampleset))
+    else:
+        assert sampleset.record.energy == pytest.approx(model.energy(sampleset.record.sample))
+
+
+def test_unknown_name_suggests_and_lists():
+    with pytest.raises(SamplerError, match=r"did you mean 'tabu'.*available: exact, sa"):
+        registry.get("tabbu")
+
+
+def test_incompatible_formulation_lists_the_samplers_that_fit():
+    with pytest.raises(SamplerError, match="samplers that can: exact, sa"):
+        registry.sampler_for("tabu", "native", "native")
+
+
+def test_accepted_parameters_come_from_the_signature_too():
+    assert {"Gamma", "num_sweeps"} <= registry.accepted_parameters(registry.get("pimc-dwave").create("bqm"))
