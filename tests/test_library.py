@@ -18,8 +18,13 @@ CASES = [
 def test_the_library_has_the_problems_the_readme_promises():
     names = {entry.name for entry in SHIPPED}
     assert {
-        "perceptron-random-native", "perceptron-random-slack", "perceptron-teacher-a2",
-        "perceptron-teacher-a1", "baldassi-zecchina", "synthetic2d-binn", "digits-binn",
+        "perceptron-random-native",
+        "perceptron-random-slack",
+        "perceptron-teacher-a2",
+        "perceptron-teacher-a1",
+        "baldassi-zecchina",
+        "synthetic2d-binn",
+        "digits-binn",
     } <= names
     assert all(entry.description for entry in SHIPPED)
 

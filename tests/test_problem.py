@@ -29,12 +29,18 @@ def perceptron_doc(**sections):
 )
 @settings(max_examples=40)
 def test_native_energy_is_the_model_loss(loss, margin, data_seed, weight_seed, binn):
-    model = {"type": "binn", "inputs": 4, "hidden": [3]} if binn else {"type": "perceptron", "inputs": 7}
-    problem = problem_from_dict({
-        "model": model,
-        "data": {"source": "teacher", "patterns": 9, "seed": data_seed},
-        "loss": {"type": loss, "margin": margin},
-    })
+    model = (
+        {"type": "binn", "inputs": 4, "hidden": [3]}
+        if binn
+        else {"type": "perceptron", "inputs": 7}
+    )
+    problem = problem_from_dict(
+        {
+            "model": model,
+            "data": {"source": "teacher", "patterns": 9, "seed": data_seed},
+            "loss": {"type": loss, "margin": margin},
+        }
+    )
     w = np.random.default_rng(weight_seed).choice([-1, 1], problem.model.num_variables)
     assert problem.model.energy(w) == pytest.approx(problem.model.energy(w[None, :])[0])
     sample = dict(zip(problem.model.variables, w.tolist(), strict=True))
@@ -51,16 +57,20 @@ def test_native_energy_is_the_model_loss(loss, margin, data_seed, weight_seed, b
 def test_slack_energy_agrees_with_the_loss(margin, data_seed, weight_seed):
     """At the best slack bits, the slack QUBO energy is the squared hinge Σ max(0, κ'−Δ)²,
     which is zero exactly when the hinge loss (margin κ ≤ κ') is zero on ±1 data."""
-    problem = problem_from_dict(perceptron_doc(
-        loss={"type": "hinge", "margin": margin},
-        formulation={"type": "slack"},
-        data={"seed": data_seed},
-    ))
+    problem = problem_from_dict(
+        perceptron_doc(
+            loss={"type": "hinge", "margin": margin},
+            formulation={"type": "slack"},
+            data={"seed": data_seed},
+        )
+    )
     w = np.random.default_rng(weight_seed).choice([-1, 1], 11)
     stabilities = problem.model.stabilities(w)
     sample = problem.slack.complete(w)
     kappa = problem.slack.kappa
-    assert problem.bqm().energy(sample) == pytest.approx((np.maximum(0, kappa - stabilities) ** 2).sum())
+    assert problem.bqm().energy(sample) == pytest.approx(
+        (np.maximum(0, kappa - stabilities) ** 2).sum()
+    )
     assert problem.decode(sample).tolist() == w.tolist()
     if problem.bqm().energy(sample) == 0:
         assert problem.model.energy(w) == 0 and problem.errors(w) == 0
@@ -69,7 +79,13 @@ def test_slack_energy_agrees_with_the_loss(margin, data_seed, weight_seed):
 def test_defaults_are_filled_and_alpha_sets_the_pattern_count():
     spec = validate(perceptron_doc(), "p.toml")
     assert spec["data"]["patterns"] == 6  # round(0.5 * 11)
-    assert spec["solve"] == {"sampler": "sa", "num_reads": 10, "num_sweeps": 1000, "seed": None, "params": {}}
+    assert spec["solve"] == {
+        "sampler": "sa",
+        "num_reads": 10,
+        "num_sweeps": 1000,
+        "seed": None,
+        "params": {},
+    }
     assert spec["model"]["bias"] is False and spec["loss"]["type"] == "errors"
 
 
@@ -101,12 +117,32 @@ def test_slack_memory_estimate_counts_couplings():
     ("doc", "error", "message"),
     [
         (perceptron_doc(formulation={"type": "walsh"}), FormulationError, "not in this version"),
-        (perceptron_doc(loss={"type": "perclinear"}, formulation={"type": "slack"}), FormulationError, "loss.type"),
-        (perceptron_doc(model={"type": "binn", "hidden": [2]}, formulation={"type": "slack"}), FormulationError, "perceptron"),
+        (
+            perceptron_doc(loss={"type": "perclinear"}, formulation={"type": "slack"}),
+            FormulationError,
+            "loss.type",
+        ),
+        (
+            perceptron_doc(model={"type": "binn", "hidden": [2]}, formulation={"type": "slack"}),
+            FormulationError,
+            "perceptron",
+        ),
         (perceptron_doc(model={"hidden": [2]}), ProblemFileError, "only for model.type = 'binn'"),
-        (perceptron_doc(model={"type": "binn", "hidden": []}), ProblemFileError, "at least one width"),
-        (perceptron_doc(model={"type": "binn", "hidden": [2], "choices": ["width"]}), FormulationError, "choices"),
-        (perceptron_doc(model={"inputs": 16}, data={"source": "digits"}), ProblemFileError, "not used by source 'digits'"),
+        (
+            perceptron_doc(model={"type": "binn", "hidden": []}),
+            ProblemFileError,
+            "at least one width",
+        ),
+        (
+            perceptron_doc(model={"type": "binn", "hidden": [2], "choices": ["width"]}),
+            FormulationError,
+            "choices",
+        ),
+        (
+            perceptron_doc(model={"inputs": 16}, data={"source": "digits"}),
+            ProblemFileError,
+            "not used by source 'digits'",
+        ),
         (perceptron_doc(data={"source": "digits"}), ProblemFileError, "has 16 features"),
         (perceptron_doc(data={"path": "x.csv"}), ProblemFileError, "only for source 'file'"),
         (perceptron_doc(solve={"num_reads": 0}), ProblemFileError, "num_reads = 0 must be > 0"),
@@ -135,5 +171,5 @@ def test_model_inputs_must_match_the_file(tmp_path):
     (tmp_path / "p.toml").write_text(
         '[model]\ntype = "perceptron"\ninputs = 5\n[data]\nsource = "file"\npath = "d.csv"\n'
     )
-    with pytest.raises(ProblemFileError, match="set model.inputs = 2"):
+    with pytest.raises(ProblemFileError, match=r"set model\.inputs = 2"):
         load_problem(tmp_path / "p.toml")

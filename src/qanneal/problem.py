@@ -27,8 +27,7 @@ import numpy as np
 
 from qanneal.errors import FormulationError, ProblemFileError, ResourceError
 from qanneal.hubo.slack import BYTES_PER_INTERACTION, SlackQubo, build_slack_qubo, slack_size
-from qanneal.models import BinaryModel, BinaryNeuralNetwork, BinaryPerceptron
-from qanneal.models import datasets
+from qanneal.models import BinaryModel, BinaryNeuralNetwork, BinaryPerceptron, datasets
 from qanneal.spec import validate
 
 
@@ -214,7 +213,9 @@ def load_problem(path: str | os.PathLike[str]) -> Problem:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ProblemFileError(f"{path}: no such problem file; `qanneal problems` lists ours")
+        raise ProblemFileError(
+            f"{path}: no such problem file; `qanneal problems` lists ours"
+        ) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ProblemFileError(f"{path}: cannot read it ({error})") from None
     try:

@@ -88,7 +88,9 @@ def _write_new(path: Path, text: str) -> None:
 def _connect(out_dir: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(out_dir / INDEX, timeout=30)
     connection.row_factory = sqlite3.Row
-    columns = ", ".join(f"{name} {'TEXT PRIMARY KEY' if name == 'run_id' else ''}" for name in _COLUMNS)
+    columns = ", ".join(
+        f"{name} {'TEXT PRIMARY KEY' if name == 'run_id' else ''}" for name in _COLUMNS
+    )
     connection.execute(f"CREATE TABLE IF NOT EXISTS runs ({columns})")
     return connection
 

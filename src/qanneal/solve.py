@@ -191,9 +191,7 @@ def solve(
             raise
         # the sampler's own argument checks rejected a value from [solve.params]
         given = ", ".join(f"{k} = {v!r}" for k, v in user_params.items())
-        raise SamplerError(
-            f"sampler {name!r} rejected [solve.params] {given}: {error}"
-        ) from error
+        raise SamplerError(f"sampler {name!r} rejected [solve.params] {given}: {error}") from error
     sampleset = _merge(chunks, num_reads if name == "exact" else None)
     elapsed = time.perf_counter() - start
     record = _record(problem, name, kwargs, seed, sampleset, elapsed, interrupted, num_reads)

@@ -43,7 +43,9 @@ def describe(problem: Problem) -> dict[str, Any]:
         bqm = problem.bqm()
         info["num_interactions"] = bqm.num_interactions
         info["degree"] = 2
-        info["density"] = bqm.num_interactions / max(1, bqm.num_variables * (bqm.num_variables - 1) / 2)
+        info["density"] = bqm.num_interactions / max(
+            1, bqm.num_variables * (bqm.num_variables - 1) / 2
+        )
     else:
         info["num_interactions"] = None
         # as a polynomial, the native loss couples every weight feeding a unit

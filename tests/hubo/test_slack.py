@@ -31,8 +31,17 @@ def all_weights(n):
 
 @pytest.mark.parametrize(
     ("n", "p", "bias", "seed"),
-    [(3, 2, False, 0), (5, 4, False, 1), (5, 6, False, 2), (7, 3, False, 3),
-     (4, 5, True, 4), (9, 2, False, 5), (11, 2, False, 6), (3, 6, False, 7), (5, 5, False, 8)],
+    [
+        (3, 2, False, 0),
+        (5, 4, False, 1),
+        (5, 6, False, 2),
+        (7, 3, False, 3),
+        (4, 5, True, 4),
+        (9, 2, False, 5),
+        (11, 2, False, 6),
+        (3, 6, False, 7),
+        (5, 5, False, 8),
+    ],
 )
 def test_ground_energy_zero_iff_a_zero_error_vector_exists(n, p, bias, seed):
     model = random_perceptron(n, p, seed, bias=bias)
@@ -86,8 +95,10 @@ def test_bounded_binary_reaches_exactly_zero_to_u_max(u_max):
     fan_in = 2 * u_max + 1
     _, found_u_max, coefficients = slack_parameters(fan_in, 0.0)
     assert found_u_max == u_max
-    reachable = {int(np.dot(bits, coefficients))
-                 for bits in itertools.product([0, 1], repeat=len(coefficients))}
+    reachable = {
+        int(np.dot(bits, coefficients))
+        for bits in itertools.product([0, 1], repeat=len(coefficients))
+    }
     assert reachable == set(range(u_max + 1))
     values = np.arange(u_max + 1)
     assert (encode_bounded(values, coefficients) @ coefficients).tolist() == values.tolist()
@@ -115,7 +126,9 @@ def test_matches_a_term_by_term_construction():
     qubo = build_slack_qubo(model)
     naive = dimod.BinaryQuadraticModel(dimod.BINARY)
     for mu in range(3):
-        terms = {name: 2.0 * a for name, a in zip(qubo.weight_labels, qubo.columns[mu], strict=True)}
+        terms = {
+            name: 2.0 * a for name, a in zip(qubo.weight_labels, qubo.columns[mu], strict=True)
+        }
         constant = -qubo.columns[mu].sum() - qubo.kappa
         bits = [label for label in qubo.slack_labels if label.startswith(f"u[{mu},")]
         terms.update({b: -2.0 * c for b, c in zip(bits, qubo.coefficients, strict=True)})

@@ -18,7 +18,10 @@ def loop_binn_output(net, weights, x):
     for layer in range(1, len(net.hidden) + 1):
         w = named[f"W{layer}"]
         b = named.get(f"b{layer}", np.zeros(len(w)))
-        h = [1 if sum(w[j, i] * h[i] for i in range(len(h))) + b[j] >= 0 else -1 for j in range(len(w))]
+        h = [
+            1 if sum(w[j, i] * h[i] for i in range(len(h))) + b[j] >= 0 else -1
+            for j in range(len(w))
+        ]
     return sum(v * hj for v, hj in zip(named["V"], h, strict=True)) + named.get("c", [0])[0]
 
 
@@ -49,7 +52,15 @@ def test_binn_outputs_match_loops(case):
 
 def test_binn_variable_names_and_decode_round_trip():
     net = BinaryNeuralNetwork(3, hidden=[2, 2], bias=True)
-    assert net.variables[:7] == ["W1[0,0]", "W1[0,1]", "W1[0,2]", "W1[1,0]", "W1[1,1]", "W1[1,2]", "b1[0]"]
+    assert net.variables[:7] == [
+        "W1[0,0]",
+        "W1[0,1]",
+        "W1[0,2]",
+        "W1[1,0]",
+        "W1[1,1]",
+        "W1[1,2]",
+        "b1[0]",
+    ]
     assert net.variables[-3:] == ["V[0]", "V[1]", "c"]
     weights = np.arange(net.num_variables) % 2 * 2 - 1
     named = net.decode(weights)
@@ -79,7 +90,9 @@ def test_perceptron_matches_definition():
 @pytest.mark.parametrize("loss", LOSSES)
 def test_batch_energy_equals_single_energies(loss):
     rng = np.random.default_rng(1)
-    net = BinaryNeuralNetwork(3, rng.normal(size=(6, 3)), rng.choice([-1, 1], 6), hidden=[2], loss=loss)
+    net = BinaryNeuralNetwork(
+        3, rng.normal(size=(6, 3)), rng.choice([-1, 1], 6), hidden=[2], loss=loss
+    )
     weights = rng.choice([-1, 1], (4, net.num_variables))
     batch = net.energy(weights)
     assert batch == pytest.approx([net.energy(w) for w in weights])

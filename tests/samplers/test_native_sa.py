@@ -18,7 +18,9 @@ SAMPLER = NativeAnnealingSampler()
 def tiny_binn(loss, seed=0, hidden=(3, 2), bias=True):
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(9, 3))  # continuous inputs: no pre-activation is exactly 0
-    return BinaryNeuralNetwork(3, x, rng.choice([-1, 1], 9), hidden=list(hidden), bias=bias, loss=loss, margin=1.0)
+    return BinaryNeuralNetwork(
+        3, x, rng.choice([-1, 1], 9), hidden=list(hidden), bias=bias, loss=loss, margin=1.0
+    )
 
 
 def tiny_perceptron(loss, seed=0, bias=False):

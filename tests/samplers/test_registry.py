@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from qanneal.errors import SamplerError
-from qanneal.models import BinaryPerceptron
 from qanneal.hubo.slack import build_slack_qubo
+from qanneal.models import BinaryPerceptron
 from qanneal.samplers import registry
 
 CASES = [(name, kind) for name, entry in registry.REGISTRY.items() for kind in entry.accepts]
@@ -23,7 +23,9 @@ def test_sampler_returns_a_sampleset_with_timing_or_exact_energies(name, kind):
     target = model if kind == "native" else build_slack_qubo(model).bqm
     sampler = registry.sampler_for(name, kind, "native" if kind == "native" else "slack")
     accepted = registry.accepted_parameters(sampler)
-    kwargs = {k: v for k, v in {"num_reads": 3, "num_sweeps": 50, "seed": 1}.items() if k in accepted}
+    kwargs = {
+        k: v for k, v in {"num_reads": 3, "num_sweeps": 50, "seed": 1}.items() if k in accepted
+    }
     sampleset = sampler.sample(target, **kwargs)
     assert isinstance(sampleset, dimod.SampleSet)
     if kind == "bqm":
@@ -43,4 +45,6 @@ def test_incompatible_formulation_lists_the_samplers_that_fit():
 
 
 def test_accepted_parameters_come_from_the_signature_too():
-    assert {"Gamma", "num_sweeps"} <= registry.accepted_parameters(registry.get("pimc-dwave").create("bqm"))
+    assert {"Gamma", "num_sweeps"} <= registry.accepted_parameters(
+        registry.get("pimc-dwave").create("bqm")
+    )

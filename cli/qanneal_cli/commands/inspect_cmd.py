@@ -22,13 +22,20 @@ def inspect(file: str, as_json: bool) -> None:
     rows = [
         ("problem", info["problem"]),
         ("model", f"{info['model']} inputs={info['inputs']}{hidden} bias={info['bias']}"),
-        ("data", f"{info['data_source']}: {info['train_patterns']} train, "
-         f"{info['test_patterns']} test patterns"),
+        (
+            "data",
+            f"{info['data_source']}: {info['train_patterns']} train, "
+            f"{info['test_patterns']} test patterns",
+        ),
         ("loss", info["loss"]),
         ("formulation", info["formulation"]),
         ("variables", f"{info['num_variables']} ({info['num_weights']} weights)"),
-        ("couplings", "native energy (no couplings list)" if info["num_interactions"] is None
-         else f"{info['num_interactions']} (density {info['density']:.3f})"),
+        (
+            "couplings",
+            "native energy (no couplings list)"
+            if info["num_interactions"] is None
+            else f"{info['num_interactions']} (density {info['density']:.3f})",
+        ),
         ("degree", "native energy" if info["degree"] is None else info["degree"]),
         ("memory", f"~{info['memory_bytes'] / 2**20:.1f} MiB"),
         ("samplers", ", ".join(info["samplers"])),

@@ -23,7 +23,9 @@ def problems(directory: Path | None, as_json: bool) -> None:
     """List the shipped problem files (solve one with `qanneal solve NAME`)."""
     entries = list_problems(directory)
     if as_json:
-        print_json([{"name": e.name, "path": str(e.path), "description": e.description} for e in entries])
+        print_json(
+            [{"name": e.name, "path": str(e.path), "description": e.description} for e in entries]
+        )
         return
     width = max((len(e.name) for e in entries), default=0)
     for entry in entries:

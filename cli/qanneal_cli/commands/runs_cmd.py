@@ -27,8 +27,10 @@ def list_command(out_dir: Path, as_json: bool) -> None:
     if not rows:
         click.echo(f"no runs in {out_dir}")
         return
-    click.echo(f"{'run_id':<23} {'sampler':<10} {'formul.':<8} {'reads':>5} "
-               f"{'energy':>10} {'errors':>6} {'success':>7}  problem")
+    click.echo(
+        f"{'run_id':<23} {'sampler':<10} {'formul.':<8} {'reads':>5} "
+        f"{'energy':>10} {'errors':>6} {'success':>7}  problem"
+    )
     for row in rows:
         click.echo(
             f"{row['run_id']:<23} {row['sampler']:<10} {row['formulation']:<8} "

@@ -105,14 +105,20 @@ def _print_table(record: dict[str, Any]) -> None:
     reads = record["num_reads"]
     rows = [
         ("problem", record["problem"]),
-        ("run", f"{record['formulation']} formulation, sampler {record['sampler']}, "
-         f"{reads} reads, {record['num_variables']} variables, seed {record['seed']}"),
+        (
+            "run",
+            f"{record['formulation']} formulation, sampler {record['sampler']}, "
+            f"{reads} reads, {record['num_variables']} variables, seed {record['seed']}",
+        ),
         ("best energy", f"{best['energy']:.6g}"),
         ("train errors", best["train_errors"]),
         ("train acc.", f"{best['train_accuracy']:.4f}"),
         ("test acc.", "— (no test data)" if test is None else f"{test:.4f}"),
-        ("success", f"{record['success_rate']:.2f} "
-         f"({round(record['success_rate'] * reads)} of {reads} reads with zero errors)"),
+        (
+            "success",
+            f"{record['success_rate']:.2f} "
+            f"({round(record['success_rate'] * reads)} of {reads} reads with zero errors)",
+        ),
         ("time", f"{record['timing']['total_s']:.2f} s"),
         ("record", record["record"]),
     ]

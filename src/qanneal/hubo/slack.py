@@ -77,7 +77,9 @@ def slack_size(num_inputs: int, num_patterns: int, *, bias: bool, margin: float)
     bits = len(slack_parameters(fan_in, margin)[2])
     variables = fan_in + num_patterns * bits
     interactions = (
-        fan_in * (fan_in - 1) // 2 + fan_in * num_patterns * bits + num_patterns * bits * (bits - 1) // 2
+        fan_in * (fan_in - 1) // 2
+        + fan_in * num_patterns * bits
+        + num_patterns * bits * (bits - 1) // 2
     )
     return variables, interactions
 
@@ -152,10 +154,12 @@ def build_slack_qubo(model: BinaryPerceptron) -> SlackQubo:
     c = coefficients.astype(np.float64)
     d = -columns.sum(axis=1) - kappa  # constant part of L_μ
 
-    linear = np.concatenate([
-        4.0 * (columns**2).sum(axis=0) + 4.0 * (d @ columns),
-        (4.0 * c[None, :] ** 2 - 4.0 * d[:, None] * c[None, :]).ravel(),
-    ])
+    linear = np.concatenate(
+        [
+            4.0 * (columns**2).sum(axis=0) + 4.0 * (d @ columns),
+            (4.0 * c[None, :] ** 2 - 4.0 * d[:, None] * c[None, :]).ravel(),
+        ]
+    )
     rows_ww, cols_ww = np.triu_indices(n_w, 1)
     gram = 8.0 * (columns.T @ columns)
     values_ww = gram[rows_ww, cols_ww]

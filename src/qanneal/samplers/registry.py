@@ -89,8 +89,7 @@ def get(name: str) -> SamplerEntry:
     """The registry entry of ``name``; an unknown name lists the known ones."""
     if name not in REGISTRY:
         raise SamplerError(
-            f"unknown sampler {name!r}{suggest(name, REGISTRY)}; "
-            f"available: {', '.join(REGISTRY)}"
+            f"unknown sampler {name!r}{suggest(name, REGISTRY)}; available: {', '.join(REGISTRY)}"
         )
     return REGISTRY[name]
 

@@ -18,7 +18,7 @@ Example:
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 import dimod
 import numpy as np
@@ -43,8 +43,8 @@ def enumerate_states(start: int, stop: int, num_variables: int) -> np.ndarray:
 class NativeExactSolver:
     """Exhaustive search over the weights of a BinaryPerceptron / BinaryNeuralNetwork."""
 
-    parameters: dict[str, list[str]] = {"num_reads": []}
-    properties: dict[str, Any] = {"max_variables": MAX_EXACT_VARIABLES}
+    parameters: ClassVar[dict[str, list[str]]] = {"num_reads": []}
+    properties: ClassVar[dict[str, Any]] = {"max_variables": MAX_EXACT_VARIABLES}
 
     def sample(self, model: BinaryModel, *, num_reads: int = 10) -> dimod.SampleSet:
         n = model.num_variables

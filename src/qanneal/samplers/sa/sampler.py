@@ -20,7 +20,7 @@ Example:
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 import dimod
 import numpy as np
@@ -73,7 +73,7 @@ def flip_energy_sample(model: BinaryModel, rng: np.random.Generator, states: int
 class NativeAnnealingSampler:
     """Metropolis simulated annealing directly on a BinaryPerceptron / BinaryNeuralNetwork."""
 
-    parameters: dict[str, list[str]] = {
+    parameters: ClassVar[dict[str, list[str]]] = {
         "num_reads": [],
         "num_sweeps": [],
         "beta_range": [],
@@ -81,7 +81,7 @@ class NativeAnnealingSampler:
         "seed": [],
         "initial_states": [],
     }
-    properties: dict[str, Any] = {"beta_schedule_options": SCHEDULE_TYPES}
+    properties: ClassVar[dict[str, Any]] = {"beta_schedule_options": SCHEDULE_TYPES}
 
     def sample(
         self,
@@ -128,19 +128,35 @@ def run_kernel(
     model: BinaryModel, betas: np.ndarray, initial: np.ndarray, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Dispatch to the numba kernel of the model's type."""
-    loss = (loss_code(model.loss), model.margin, float(model.fan_in))
+    code, margin, fan_in = loss_code(model.loss), model.margin, float(model.fan_in)
     labels = model.labels.astype(np.float64)
     if isinstance(model, BinaryPerceptron):
         columns = np.ascontiguousarray((labels[:, None] * model.augmented()).T)
-        return _kernels.anneal_perceptron(columns, *loss, betas, initial, seed)
+        return _kernels.anneal_perceptron(columns, code, margin, fan_in, betas, initial, seed)
     if isinstance(model, BinaryNeuralNetwork):
+        sizes, w_off, b_off, var_layer, var_row, var_col = binn_layout(model)
         return _kernels.anneal_binn(
-            model.patterns, labels, *binn_layout(model), *loss, betas, initial, seed
+            model.patterns,
+            labels,
+            sizes,
+            w_off,
+            b_off,
+            var_layer,
+            var_row,
+            var_col,
+            code,
+            margin,
+            fan_in,
+            betas,
+            initial,
+            seed,
         )
     raise TypeError(f"no native kernel for {type(model).__name__}")
 
 
-def binn_layout(model: BinaryNeuralNetwork) -> tuple[np.ndarray, ...]:
+def binn_layout(
+    model: BinaryNeuralNetwork,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Flat description of a BiNN for the kernel: sizes, weight/bias offsets, and for
     each variable its layer, the unit it feeds and its input column (-1: bias)."""
     sizes = model.layer_sizes.astype(np.int64)
