@@ -268,8 +268,8 @@ def git_commit() -> str:
 
 
 def git_dirty() -> bool | None:
-    """Whether the checkout has uncommitted changes (None if git is unavailable)."""
-    status = _git("status", "--porcelain")
+    """Uncommitted changes outside benchmarks/results (None if git is unavailable)."""
+    status = _git("status", "--porcelain", "--", ".", ":!benchmarks/results")
     return None if status is None else bool(status)
 
 

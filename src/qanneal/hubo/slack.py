@@ -24,7 +24,7 @@ Example:
     >>> qubo = build_slack_qubo(model)
     >>> qubo.kappa, qubo.u_max, qubo.bqm.num_variables
     (1, 1, 5)
-    >>> qubo.bqm.energy(qubo.complete(np.array([1, 1, 1])))
+    >>> float(qubo.bqm.energy(qubo.complete(np.array([1, 1, 1]))))
     0.0
 """
 

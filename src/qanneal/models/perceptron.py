@@ -7,7 +7,9 @@ Example:
     >>> import numpy as np
     >>> model = BinaryPerceptron(3, np.array([[1, 1, -1], [1, -1, -1]]), np.array([1, -1]))
     >>> model.errors(np.array([1, 1, 1], dtype=np.int8))
-    1
+    0
+    >>> model.stabilities(np.array([1, -1, 1], dtype=np.int8)).tolist()
+    [-1.0, -1.0]
     >>> model.variables
     ['w[0]', 'w[1]', 'w[2]']
 """
