@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +42,8 @@ def solve(
 ) -> None:
     """Solve a problem file and save the run under --out."""
     problem = qanneal.load_problem(problem_path(file))
-    show_bar = not quiet and sys.stderr.isatty()
-    with click.progressbar(
-        length=num_reads or problem.spec["solve"]["num_reads"],
-        label="sampling",
-        file=sys.stderr if show_bar else _Null(),
-    ) as bar:
+    bar = _DelayedBar(enabled=not quiet and sys.stderr.isatty())
+    try:
         record = qanneal.solve(
             problem,
             sampler,
@@ -54,8 +51,10 @@ def solve(
             num_sweeps=num_sweeps,
             seed=seed,
             out_dir=out_dir,
-            progress=lambda done, total: bar.update(done - bar.pos),
+            progress=bar.update,
         )
+    finally:
+        bar.close()
     summary = {k: v for k, v in record.items() if k not in SUMMARY_ONLY}
     if as_json:
         print_json(summary)
@@ -70,17 +69,30 @@ def solve(
         sys.exit(130)
 
 
-class _Null:
-    """A write-only sink for a progress bar that should not show."""
+class _DelayedBar:
+    """A progress bar on stderr that appears only once a run has taken over a second,
+    so short runs print nothing extra."""
 
-    def write(self, _: str) -> int:
-        return 0
+    DELAY_S = 1.0
 
-    def flush(self) -> None:
-        pass
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.bar: Any = None
 
-    def isatty(self) -> bool:
-        return False
+    def update(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.start < self.DELAY_S:
+                return
+            self.bar = click.progressbar(length=total, label="sampling", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 def _format_weights(weights: dict[str, Any], limit: int = 24) -> list[str]:
