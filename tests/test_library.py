@@ -11,7 +11,9 @@ SHIPPED = list_problems()
 CASES = [
     (entry.name, name)
     for entry in SHIPPED
-    for name in registry.names_for(load_problem(entry.path).kind)
+    for name in registry.names_for(
+        load_problem(entry.path).kind, load_problem(entry.path).spec["model"]["type"]
+    )
 ]
 
 

@@ -4,7 +4,9 @@ Reads are taken in chunks (each with its own seed drawn from the run seed), so a
 progress callback can report between chunks and Ctrl-C keeps every finished chunk:
 the record is saved with ``interrupted = true`` and the reads that did finish.
 
-The *best* read is the one of lowest energy (ties: fewer training errors);
+The *best* read is the one with the fewest training errors (ties: lowest energy) — in
+a slack QUBO a read can have the right weights and badly set slack bits; the lowest
+energy over all reads is ``min_energy``;
 ``success_rate`` is the share of reads with zero training errors.
 
 Example:
@@ -174,7 +176,9 @@ def solve(
     for label, value in (("num_reads", num_reads), ("num_sweeps", num_sweeps), ("seed", seed)):
         if value < (0 if label == "seed" else 1):
             raise SamplerError(f"{label} = {value} must be >= {0 if label == 'seed' else 1}")
-    sampler_object = registry.sampler_for(name, problem.kind, problem.formulation)
+    sampler_object = registry.sampler_for(
+        name, problem.kind, problem.formulation, problem.spec["model"]["type"]
+    )
     _check_size(problem, name)
     user_params = {**settings["params"], **(params or {})}
     kwargs = sampler_parameters(sampler_object, name, num_reads, num_sweeps, user_params)
@@ -213,7 +217,7 @@ def _record(
     weights = weights_of(problem, sampleset)
     errors = np.atleast_1d(problem.model.errors(weights))
     energies = sampleset.record.energy
-    best = int(np.lexsort((errors, energies))[0])
+    best = int(np.lexsort((energies, errors))[0])
     best_weights = weights[best]
     return {
         "run_id": new_run_id(),
@@ -237,6 +241,7 @@ def _record(
             "weights": {k: v.tolist() for k, v in problem.model.decode(best_weights).items()},
         },
         "success_rate": float(np.mean(errors == 0)),
+        "min_energy": float(energies.min()),
         "timing": {"total_s": elapsed, **sampleset.info.get("timing", {})},
         "versions": versions(),
         "record": None,

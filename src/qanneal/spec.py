@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import tomllib
 from collections.abc import Callable
 from typing import Any
 
@@ -225,3 +226,22 @@ def _check_data(model: dict[str, Any], data: dict[str, Any], check: _Checker) ->
     if source != "file" and data["path"] is not None:
         raise check.fail("[data] path", f"is only for source 'file', not {source!r}")
     check.choice("data", "features", data["features"], DIGIT_FEATURES)
+
+
+def parse_param(text: str) -> tuple[str, Any]:
+    """``KEY=VALUE`` from the command line; VALUE is read as a TOML value (number, bool,
+    array, quoted string) and otherwise taken as a bare string.
+
+    >>> parse_param("trotter=32"), parse_param("gamma_schedule=[2.5, 0.01]")
+    (('trotter', 32), ('gamma_schedule', [2.5, 0.01]))
+    >>> parse_param("moves=local")
+    ('moves', 'local')
+    """
+    key, sep, value = text.partition("=")
+    key = key.strip()
+    if not sep or not key.isidentifier():
+        raise ProblemFileError(f"--param {text!r}: write KEY=VALUE, e.g. --param trotter=32")
+    try:
+        return key, tomllib.loads(f"value = {value.strip()}")["value"]
+    except tomllib.TOMLDecodeError:
+        return key, value.strip()

@@ -51,7 +51,7 @@ def describe(problem: Problem) -> dict[str, Any]:
         # as a polynomial, the native loss couples every weight feeding a unit
         info["degree"] = None
     samplers = []
-    for name in registry.names_for(problem.kind):
+    for name in registry.names_for(problem.kind, problem.spec["model"]["type"]):
         limit = registry.get(name).max_variables
         if name == "exact" and problem.kind == "native":
             limit = MAX_EXACT_VARIABLES

@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 import pytest
-from scipy import stats
 
+from helpers import pooled_chisquare
 from qanneal.models import LOSSES, BinaryNeuralNetwork, BinaryPerceptron
 from qanneal.models.datasets import teacher_patterns
 from qanneal.samplers.sa.sampler import NativeAnnealingSampler
@@ -60,10 +60,7 @@ def boltzmann_pvalue(model, beta_sampled, beta_exact, reads=20000, sweeps=20, se
     )
     index = ((sampleset.record.sample > 0) * (2 ** np.arange(model.num_variables)[::-1])).sum(1)
     observed = np.bincount(index, minlength=len(states))
-    small = expected < 5
-    observed = np.append(observed[~small], observed[small].sum())
-    expected = np.append(expected[~small], expected[small].sum())
-    return stats.chisquare(observed, expected).pvalue
+    return pooled_chisquare(observed, expected)
 
 
 BOLTZMANN_MODELS = {

@@ -21,7 +21,9 @@ def tiny_model():
 def test_sampler_returns_a_sampleset_with_timing_or_exact_energies(name, kind):
     model = tiny_model()
     target = model if kind == "native" else build_slack_qubo(model).bqm
-    sampler = registry.sampler_for(name, kind, "native" if kind == "native" else "slack")
+    sampler = registry.sampler_for(
+        name, kind, "native" if kind == "native" else "slack", "perceptron"
+    )
     accepted = registry.accepted_parameters(sampler)
     kwargs = {
         k: v for k, v in {"num_reads": 3, "num_sweeps": 50, "seed": 1}.items() if k in accepted
@@ -40,8 +42,10 @@ def test_unknown_name_suggests_and_lists():
 
 
 def test_incompatible_formulation_lists_the_samplers_that_fit():
-    with pytest.raises(SamplerError, match="samplers that can: exact, sa"):
+    with pytest.raises(SamplerError, match=r"samplers that can: exact, sa, pimc$"):
         registry.sampler_for("tabu", "native", "native")
+    with pytest.raises(SamplerError, match=r"of a binn; samplers that can: exact, sa$"):
+        registry.sampler_for("pimc", "native", "native", "binn")
 
 
 def test_accepted_parameters_come_from_the_signature_too():

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 import qanneal
+from qanneal.spec import parse_param
 from qanneal_cli.commands._common import (
     json_option,
     out_option,
@@ -27,6 +28,13 @@ SUMMARY_ONLY = ("sampleset", "problem_text")
 @click.option("--num-reads", type=click.IntRange(min=1), default=None, help="Independent reads.")
 @click.option("--num-sweeps", type=click.IntRange(min=1), default=None, help="Sweeps per read.")
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the run.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Sampler parameter overriding [solve.params], e.g. --param trotter=32 (repeatable).",
+)
 @out_option
 @json_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
@@ -36,6 +44,7 @@ def solve(
     num_reads: int | None,
     num_sweeps: int | None,
     seed: int | None,
+    params: tuple[str, ...],
     out_dir: Path,
     as_json: bool,
     quiet: bool,
@@ -50,6 +59,7 @@ def solve(
             num_reads=num_reads,
             num_sweeps=num_sweeps,
             seed=seed,
+            params=dict(parse_param(text) for text in params),
             out_dir=out_dir,
             progress=bar.update,
         )

@@ -9,7 +9,7 @@ Example:
     >>> get("sa").accepts
     ('native', 'bqm')
     >>> sorted(names_for("native"))
-    ['exact', 'sa']
+    ['exact', 'pimc', 'sa']
 """
 
 from __future__ import annotations
@@ -23,10 +23,28 @@ import dimod
 
 from qanneal.errors import SamplerError
 from qanneal.samplers.exact import NativeExactSolver
+from qanneal.samplers.pimc import PIMCSampler
 from qanneal.samplers.sa.sampler import NativeAnnealingSampler
 from qanneal.spec import suggest
 
 MAX_EXACT_BQM_VARIABLES = 22
+
+
+class NativeModelAdapter:
+    """Presents a sampler's ``sample_model`` as ``sample(model)``, as the registry calls it."""
+
+    def __init__(self, sampler: Any) -> None:
+        self.sampler = sampler
+        self.parameters = sampler.parameters
+        self.properties = sampler.properties
+
+    def sample(self, model: Any, **parameters: Any) -> dimod.SampleSet:
+        try:
+            return self.sampler.sample_model(model, **parameters)
+        except TypeError as error:
+            if "no PIMC back-end" in str(error):
+                raise SamplerError(str(error)) from None
+            raise
 
 
 def _dwave(name: str) -> Callable[[], Any]:
@@ -46,6 +64,7 @@ class SamplerEntry:
     description: str
     factories: dict[str, Callable[[], Any]]
     max_variables: int | None = None
+    native_models: tuple[str, ...] = ("perceptron", "binn")
 
     @property
     def accepts(self) -> tuple[str, ...]:
@@ -69,6 +88,13 @@ REGISTRY: dict[str, SamplerEntry] = {
             "simulated annealing: qanneal's numba Metropolis on native energies, "
             "dwave-samplers SimulatedAnnealingSampler on a BQM",
             {"native": NativeAnnealingSampler, "bqm": _dwave("SimulatedAnnealingSampler")},
+        ),
+        SamplerEntry(
+            "pimc",
+            "qanneal path-integral Monte Carlo (simulated quantum annealing): "
+            "native perceptron energy or BQM",
+            {"native": lambda: NativeModelAdapter(PIMCSampler()), "bqm": PIMCSampler},
+            native_models=("perceptron",),
         ),
         SamplerEntry("tabu", "dwave-samplers TabuSampler", {"bqm": _dwave("TabuSampler")}),
         SamplerEntry(
@@ -94,18 +120,28 @@ def get(name: str) -> SamplerEntry:
     return REGISTRY[name]
 
 
-def names_for(kind: str) -> list[str]:
-    """Names of the samplers that accept a formulation kind ('native' or 'bqm')."""
-    return [name for name, entry in REGISTRY.items() if kind in entry.factories]
+def _fits(entry: SamplerEntry, kind: str, model: str | None) -> bool:
+    if kind not in entry.factories:
+        return False
+    return kind != "native" or model is None or model in entry.native_models
 
 
-def sampler_for(name: str, kind: str, formulation: str) -> Any:
+def names_for(kind: str, model: str | None = None) -> list[str]:
+    """Names of the samplers that accept a formulation kind ('native' or 'bqm'), and for
+    native energies, a model type ('perceptron' or 'binn')."""
+    return [name for name, entry in REGISTRY.items() if _fits(entry, kind, model)]
+
+
+def sampler_for(name: str, kind: str, formulation: str, model: str | None = None) -> Any:
     """A sampler object for this formulation, or a SamplerError listing those that fit."""
     entry = get(name)
-    if kind not in entry.factories:
+    if not _fits(entry, kind, model):
+        what = f"formulation {formulation!r}" + (
+            f" of a {model}" if kind == "native" and model else ""
+        )
         raise SamplerError(
-            f"sampler {name!r} cannot take formulation {formulation!r}; "
-            f"samplers that can: {', '.join(names_for(kind))}"
+            f"sampler {name!r} cannot take {what}; "
+            f"samplers that can: {', '.join(names_for(kind, model))}"
         )
     return entry.create(kind)
 
@@ -119,6 +155,4 @@ def accepted_parameters(sampler: Any) -> set[str]:
         for p in signature.parameters.values()
         if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name != "self"
     )
-    names.discard("bqm")
-    names.discard("model")
-    return names
+    return names - {"bqm", "model"}

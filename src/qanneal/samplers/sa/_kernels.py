@@ -1,8 +1,6 @@
-"""Numba Metropolis kernels on native model energies: flat arrays and a seed in,
-arrays out; they validate nothing (the sampler class does).
-
-Perceptron: the state caches the stabilities Δ_μ; flipping weight i changes every
-Δ_μ by −2 w_i a_μi (a = y·augmented patterns), so a proposal costs O(P).
+"""Numba Metropolis kernel on a BiNN's native energy: flat arrays and a seed in,
+arrays out; it validates nothing (the sampler class does). The perceptron, BQM and
+HUBO back-ends live with the PIMC driver (``samplers/pimc``), which is SA when M = 1.
 
 BiNN: the state caches every unit's pre-activation and ±1 activation per pattern.
 Flipping a weight of layer l changes one unit's pre-activation for every pattern; only
@@ -21,45 +19,6 @@ import numba
 import numpy as np
 
 from qanneal.models.losses import pattern_loss_scalar
-
-
-@numba.njit(cache=True)
-def anneal_perceptron(
-    columns: np.ndarray,  # (n, P) float64: column i holds y_μ·ξ_μi (ones·y for a bias)
-    loss: int,
-    margin: float,
-    fan_in: float,
-    betas: np.ndarray,
-    initial: np.ndarray,  # (R, n) int8
-    seed: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    np.random.seed(seed)
-    num_reads, n = initial.shape
-    num_patterns = columns.shape[1]
-    spins = initial.copy()
-    energies = np.zeros(num_reads)
-    for read in range(num_reads):
-        s = spins[read]
-        delta = np.zeros(num_patterns)
-        for i in range(n):
-            delta += s[i] * columns[i]
-        for beta in betas:
-            for i in range(n):
-                step = -2.0 * s[i]
-                d_energy = 0.0
-                for mu in range(num_patterns):
-                    new = delta[mu] + step * columns[i, mu]
-                    d_energy += pattern_loss_scalar(loss, new, margin, fan_in)
-                    d_energy -= pattern_loss_scalar(loss, delta[mu], margin, fan_in)
-                if d_energy <= 0.0 or np.random.random() < np.exp(-beta * d_energy):
-                    s[i] = -s[i]
-                    for mu in range(num_patterns):
-                        delta[mu] += step * columns[i, mu]
-        total = 0.0
-        for mu in range(num_patterns):
-            total += pattern_loss_scalar(loss, delta[mu], margin, fan_in)
-        energies[read] = total
-    return spins, energies
 
 
 @numba.njit(cache=True, inline="always")

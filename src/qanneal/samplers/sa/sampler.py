@@ -27,6 +27,8 @@ import numpy as np
 
 from qanneal.models import BinaryModel, BinaryNeuralNetwork, BinaryPerceptron
 from qanneal.models.losses import loss_code
+from qanneal.samplers.pimc import _kernels as pimc_kernels
+from qanneal.samplers.pimc.packing import pack_model
 from qanneal.samplers.sa import _kernels
 from qanneal.samplers.schedules import SCHEDULE_TYPES, beta_schedule, default_beta_range
 
@@ -128,12 +130,26 @@ def run_kernel(
     model: BinaryModel, betas: np.ndarray, initial: np.ndarray, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Dispatch to the numba kernel of the model's type."""
-    code, margin, fan_in = loss_code(model.loss), model.margin, float(model.fan_in)
-    labels = model.labels.astype(np.float64)
     if isinstance(model, BinaryPerceptron):
-        columns = np.ascontiguousarray((labels[:, None] * model.augmented()).T)
-        return _kernels.anneal_perceptron(columns, code, margin, fan_in, betas, initial, seed)
+        # the shared driver with one slice and no ring term is Metropolis SA
+        packed = pack_model(model)
+        seeds = np.random.default_rng(seed).integers(2**31 - 1, size=len(initial))
+        spins, energies, _, _ = pimc_kernels.anneal(
+            packed.code,
+            *packed.arrays,
+            betas,
+            np.zeros_like(betas),
+            np.array([1, 0, 0], dtype=np.int64),
+            np.zeros(0),
+            initial[:, None, :],
+            seeds,
+            0,
+            packed.cache_width,
+        )
+        return spins[:, 0, :], energies[:, 0]
+    code, margin, fan_in = loss_code(model.loss), model.margin, float(model.fan_in)
     if isinstance(model, BinaryNeuralNetwork):
+        labels = model.labels.astype(np.float64)
         sizes, w_off, b_off, var_layer, var_row, var_col = binn_layout(model)
         return _kernels.anneal_binn(
             model.patterns,

@@ -1,0 +1,5 @@
+"""Path-integral Monte Carlo (simulated quantum annealing)."""
+
+from qanneal.samplers.pimc.sampler import PIMCSampler
+
+__all__ = ["PIMCSampler"]

@@ -1,0 +1,143 @@
+"""Pack a BQM, a HUBO or a native model into the flat arrays of the back-ends.
+
+Labels are sorted (when sortable) before packing so that a seed gives the same
+samples whatever order the variables were added in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+import dimod
+import numpy as np
+
+from qanneal.models import BinaryModel, BinaryPerceptron
+from qanneal.models.losses import loss_code
+from qanneal.samplers.pimc._backends import BQM, HUBO, PERCEPTRON
+
+_EMPTY_INT = np.zeros(1, dtype=np.int64)
+_EMPTY_FLOAT = np.zeros(0)
+
+
+@dataclass(frozen=True)
+class Packed:
+    """A back-end's arrays (argument slots of the kernels) and what to decode with."""
+
+    code: int
+    labels: list[Hashable]
+    f1: np.ndarray
+    f2: np.ndarray
+    i1: np.ndarray
+    i2: np.ndarray
+    i3: np.ndarray
+    i4: np.ndarray
+    loss: np.ndarray
+    offset: float
+    cache_width: int
+
+    @property
+    def arrays(
+        self,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        return (self.f1, self.f2, self.i1, self.i2, self.i3, self.i4, self.loss)
+
+
+def sorted_labels(labels: Sequence[Hashable]) -> list[Hashable]:
+    try:
+        return sorted(labels)  # type: ignore[type-var]
+    except TypeError:
+        return sorted(labels, key=repr)
+
+
+def _csr(
+    rows: np.ndarray, cols: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row pointer, column indices and the order that sorts (rows, cols) by row."""
+    order = np.lexsort((cols, rows))
+    indptr = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=size), out=indptr[1:])
+    return indptr, cols[order].astype(np.int64), order
+
+
+def pack_bqm(bqm: dimod.BinaryQuadraticModel) -> Packed:
+    """SPIN view of a BQM as fields h and a symmetric CSR coupling matrix."""
+    labels = sorted_labels(list(bqm.variables))
+    spin = bqm.spin
+    vectors = spin.to_numpy_vectors(labels)
+    h, (row, col, quad), offset = vectors.linear_biases, vectors.quadratic, vectors.offset
+    rows = np.concatenate([row, col]).astype(np.int64)
+    cols = np.concatenate([col, row]).astype(np.int64)
+    indptr, indices, order = _csr(rows, cols, len(labels))
+    data = np.concatenate([quad, quad]).astype(np.float64)[order]
+    return Packed(
+        BQM,
+        labels,
+        np.asarray(h, dtype=np.float64),
+        data,
+        indptr,
+        indices,
+        _EMPTY_INT,
+        _EMPTY_INT,
+        _EMPTY_FLOAT,
+        float(offset),
+        len(labels),
+    )
+
+
+def pack_polynomial(poly: dimod.BinaryPolynomial) -> Packed:
+    """SPIN polynomial as term biases plus variable→term and term→variable incidence."""
+    spin = poly if poly.vartype is dimod.SPIN else poly.to_spin(copy=True)
+    labels = sorted_labels(list(spin.variables))
+    index = {label: i for i, label in enumerate(labels)}
+    offset = 0.0
+    biases, term_vars = [], []
+    for term, bias in spin.items():
+        if not term:
+            offset += float(bias)
+        elif bias != 0:
+            biases.append(float(bias))
+            term_vars.append(sorted(index[v] for v in term))
+    sizes = np.array([len(t) for t in term_vars], dtype=np.int64)
+    term_ptr = np.zeros(len(term_vars) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=term_ptr[1:])
+    flat_vars = np.array([v for t in term_vars for v in t], dtype=np.int64)
+    term_ids = np.repeat(np.arange(len(term_vars), dtype=np.int64), sizes)
+    var_ptr, var_terms, _ = _csr(flat_vars, term_ids, len(labels))
+    return Packed(
+        HUBO,
+        labels,
+        np.array(biases, dtype=np.float64),
+        _EMPTY_FLOAT,
+        var_ptr,
+        var_terms,
+        term_ptr,
+        flat_vars,
+        _EMPTY_FLOAT,
+        offset,
+        len(term_vars),
+    )
+
+
+def pack_model(model: BinaryModel) -> Packed:
+    """A perceptron's columns y_μ ξ_μi (bias column included) and its loss."""
+    if not isinstance(model, BinaryPerceptron):
+        raise TypeError(
+            f"no PIMC back-end for the native energy of {type(model).__name__}; "
+            "use the slack formulation or sampler 'sa'"
+        )
+    columns = np.ascontiguousarray((model.labels[:, None] * model.augmented()).T, dtype=np.float64)
+    loss = np.array([loss_code(model.loss), model.margin, float(model.fan_in)])
+    return Packed(
+        PERCEPTRON,
+        list(model.variables),
+        columns.ravel(),
+        _EMPTY_FLOAT,
+        _EMPTY_INT,
+        _EMPTY_INT,
+        _EMPTY_INT,
+        _EMPTY_INT,
+        loss,
+        0.0,
+        model.num_patterns,
+    )

@@ -1,0 +1,223 @@
+"""PIMC against exact answers: exact diagonalisation of small transverse-field Ising
+models, the classical Boltzmann distribution at Γ = 0, and back-end agreement."""
+
+import itertools
+
+import dimod
+import numpy as np
+import pytest
+from dimod.testing import assert_sampler_api
+from scipy import linalg
+
+from helpers import pooled_chisquare
+from qanneal.models import BinaryPerceptron
+from qanneal.samplers.pimc import PIMCSampler
+
+SAMPLER = PIMCSampler()
+PAULI_X = np.array([[0.0, 1.0], [1.0, 0.0]])
+
+
+def small_ising(n=4, seed=0):
+    rng = np.random.default_rng(seed)
+    linear = {i: float(rng.normal(scale=0.5)) for i in range(n)}
+    quadratic = {
+        (i, j): float(rng.normal()) for i in range(n) for j in range(i + 1, n) if rng.random() < 0.7
+    }
+    return dimod.BinaryQuadraticModel(linear, quadratic, 0.0, dimod.SPIN)
+
+
+def exact_thermal(bqm, beta, gamma):
+    """⟨σᶻ_i σᶻ_j⟩ and ⟨H_problem⟩ in e^{−βH}/Z, H = H_problem(σᶻ) − Γ Σ σˣ (σᶻ = +1 ↔ bit 0)."""
+    n = bqm.num_variables
+    states = np.array(list(itertools.product([1, -1], repeat=n)))  # basis order of kron
+    diagonal = bqm.energies((states, list(range(n))))
+    hamiltonian = np.diag(diagonal).astype(float)
+    for i in range(n):
+        ops = [np.eye(2)] * n
+        ops[i] = PAULI_X
+        term = ops[0]
+        for op in ops[1:]:
+            term = np.kron(term, op)
+        hamiltonian -= gamma * term
+    rho = linalg.expm(-beta * hamiltonian)
+    probabilities = np.diag(rho) / np.trace(rho)
+    correlations = np.einsum("s,si,sj->ij", probabilities, states, states)
+    return correlations, float(probabilities @ diagonal)
+
+
+def pimc_thermal(bqm, beta, gamma, trotter, reads=600, sweeps=300, seed=0):
+    """Per-read averages over slices (after a burn-in the whole run is at fixed Γ)."""
+    sampleset = SAMPLER.sample(
+        bqm,
+        num_reads=reads,
+        num_sweeps=sweeps,
+        trotter=trotter,
+        beta=beta,
+        gamma_schedule=[gamma] * sweeps,
+        all_slices=True,
+        seed=seed,
+        moves=("local", "global", "cluster"),
+    )
+    n = bqm.num_variables
+    spins = sampleset.record.sample.reshape(reads, trotter, n).astype(float)
+    energies = sampleset.record.energy.reshape(reads, trotter).mean(axis=1)
+    per_read = np.einsum("rki,rkj->rij", spins, spins) / trotter
+    return per_read, energies
+
+
+@pytest.mark.parametrize("gamma", [0.5, 1.5])
+def test_thermal_expectations_match_exact_diagonalisation(gamma):
+    bqm = small_ising()
+    beta = 1.0
+    exact_corr, exact_energy = exact_thermal(bqm, beta, gamma)
+    per_read, energies = pimc_thermal(bqm, beta, gamma, trotter=32)
+    error = per_read.std(axis=0) / np.sqrt(len(per_read)) + 1e-3
+    assert np.all(np.abs(per_read.mean(axis=0) - exact_corr) < 5 * error + 0.01)
+    energy_error = energies.std() / np.sqrt(len(energies))
+    assert abs(energies.mean() - exact_energy) < 5 * energy_error + 0.02
+
+
+def test_trotter_error_shrinks_with_more_slices():
+    bqm = small_ising(seed=3)
+    beta, gamma = 2.0, 1.0
+    _, exact_energy = exact_thermal(bqm, beta, gamma)
+    coarse = abs(pimc_thermal(bqm, beta, gamma, trotter=2, seed=1)[1].mean() - exact_energy)
+    fine = abs(pimc_thermal(bqm, beta, gamma, trotter=32, seed=2)[1].mean() - exact_energy)
+    assert fine < coarse / 3
+
+
+def classical_pvalue(sample_fn, energy_fn, n, beta, reads):
+    """Chi-square of final states against exp(−βE) over all 2^n states."""
+    states = np.array(list(itertools.product([-1, 1], repeat=n)))
+    weights = np.exp(-beta * energy_fn(states))
+    expected = weights / weights.sum() * reads
+    samples = sample_fn()
+    index = ((samples > 0) * (2 ** np.arange(n)[::-1])).sum(axis=1)
+    observed = np.bincount(index, minlength=len(states))
+    return pooled_chisquare(observed, expected)
+
+
+def zero_gamma(**extra):
+    return {"num_sweeps": 40, "trotter": 4, "beta": 0.8, "gamma_schedule": (0.0, 0.0), **extra}
+
+
+def test_gamma_zero_is_classical_boltzmann_for_a_bqm():
+    bqm = small_ising(n=5, seed=4)
+    labels = list(range(5))
+    pvalue = classical_pvalue(
+        lambda: SAMPLER.sample(bqm, num_reads=8000, seed=3, **zero_gamma()).record.sample,
+        lambda s: bqm.energies((s, labels)),
+        5,
+        0.8,
+        8000,
+    )
+    assert pvalue > 1e-3
+
+
+def test_gamma_zero_is_classical_boltzmann_for_a_hubo():
+    poly = dimod.BinaryPolynomial(
+        {(0, 1, 2): 1.0, (1, 2, 3, 4): -0.7, (0,): 0.3, (3, 4): 0.5}, "SPIN"
+    )
+    labels = list(range(5))
+    pvalue = classical_pvalue(
+        lambda: SAMPLER.sample_poly(poly, num_reads=8000, seed=4, **zero_gamma()).record.sample,
+        lambda s: poly.energies((s, labels)),
+        5,
+        0.8,
+        8000,
+    )
+    assert pvalue > 1e-3
+
+
+def test_gamma_zero_is_classical_boltzmann_for_a_native_perceptron():
+    rng = np.random.default_rng(1)
+    model = BinaryPerceptron(
+        5, rng.choice([-1.0, 1.0], (6, 5)), rng.choice([-1, 1], 6), loss="hinge", margin=1
+    )
+    pvalue = classical_pvalue(
+        lambda: SAMPLER.sample_model(model, num_reads=8000, seed=5, **zero_gamma()).record.sample,
+        lambda s: np.asarray(model.energy(s)),
+        5,
+        0.8,
+        8000,
+    )
+    assert pvalue > 1e-3
+
+
+def test_the_classical_check_has_power():
+    bqm = small_ising(n=5, seed=4)
+    labels = list(range(5))
+    pvalue = classical_pvalue(
+        lambda: SAMPLER.sample(bqm, num_reads=8000, seed=3, **zero_gamma()).record.sample,
+        lambda s: bqm.energies((s, labels)),
+        5,
+        1.2,
+        8000,
+    )
+    assert pvalue < 1e-6
+
+
+def test_backends_agree_on_energies():
+    """A perceptron's hinge loss, as native energy and as its exact HUBO; a quadratic
+    polynomial as HUBO and as BQM: the kernels report the same energies."""
+    bqm = small_ising(n=6, seed=7)
+    poly = dimod.BinaryPolynomial(
+        {**{(v,): b for v, b in bqm.linear.items()}, **dict(bqm.quadratic.items()), (): 0.25},
+        "SPIN",
+    )
+    bqm.offset = 0.25
+    a = SAMPLER.sample(bqm, num_reads=5, num_sweeps=30, seed=9)
+    b = SAMPLER.sample_poly(poly, num_reads=5, num_sweeps=30, seed=9)
+    assert (a.record.sample == b.record.sample).all()
+    assert a.record.energy == pytest.approx(b.record.energy)
+    assert a.record.energy == pytest.approx(bqm.energies(a))
+
+
+def test_reproducible_and_reentrant():
+    bqm = small_ising(n=6, seed=2)
+    first = SAMPLER.sample(bqm, num_reads=6, num_sweeps=40, seed=11)
+    other = SAMPLER.sample(bqm, num_reads=3, num_sweeps=10, seed=1)
+    second = SAMPLER.sample(bqm, num_reads=6, num_sweeps=40, seed=11)
+    assert (first.record.sample == second.record.sample).all()
+    assert len(other) == 3
+
+
+def test_info_schema_and_trace():
+    bqm = small_ising(n=6, seed=2)
+    sampleset = SAMPLER.sample(bqm, num_reads=3, num_sweeps=20, trotter=4, trace_every=5, seed=0)
+    info = sampleset.info
+    assert set(info["timing"]) == {"preprocessing_ns", "sampling_ns", "postprocessing_ns"}
+    assert len(info["gamma_schedule"]) == 20 and info["trotter"] == 4
+    assert np.array(info["trace"]["mean_energy"]).shape == (3, 4)
+    assert 0 <= info["acceptance"]["local"] <= 1
+
+
+def test_binary_bqm_and_initial_states():
+    bqm = dimod.BinaryQuadraticModel({"x": -1.0, "y": 2.0}, {("x", "y"): 0.5}, 0.0, "BINARY")
+    sampleset = SAMPLER.sample(bqm, num_reads=4, num_sweeps=100, seed=0)
+    assert sampleset.vartype is dimod.BINARY
+    assert sampleset.first.sample == {"x": 1, "y": 0}
+    frozen = SAMPLER.sample(
+        bqm,
+        num_reads=2,
+        num_sweeps=1,
+        beta=1e6,
+        gamma_schedule=(0.0, 0.0),
+        initial_states={"x": 1, "y": 0},
+        seed=0,
+    )
+    assert all(sample == {"x": 1, "y": 0} for sample in frozen.samples())
+
+
+def test_dimod_sampler_api_conformance():
+    assert_sampler_api(SAMPLER)
+
+
+def test_bad_arguments():
+    bqm = small_ising(n=3)
+    with pytest.raises(ValueError, match="moves"):
+        SAMPLER.sample(bqm, moves=("teleport",))
+    with pytest.raises(ValueError, match="trotter"):
+        SAMPLER.sample(bqm, trotter=0)
+    with pytest.raises(ValueError, match="gamma"):
+        SAMPLER.sample(bqm, num_sweeps=3, gamma_schedule=[1.0, -1.0, 0.0])
