@@ -116,7 +116,28 @@ def test_slack_memory_estimate_counts_couplings():
 @pytest.mark.parametrize(
     ("doc", "error", "message"),
     [
-        (perceptron_doc(formulation={"type": "walsh"}), FormulationError, "not in this version"),
+        (
+            perceptron_doc(formulation={"type": "slack", "max_degree": 2}),
+            ProblemFileError,
+            "polynomial formulations",
+        ),
+        (
+            perceptron_doc(formulation={"type": "walsh", "reduction": "rosenburg"}),
+            ProblemFileError,
+            "did you mean",
+        ),
+        (
+            perceptron_doc(model={"inputs": 31}, formulation={"type": "walsh"}),
+            ResourceError,
+            "symmetric",
+        ),
+        (
+            perceptron_doc(
+                model={"type": "binn", "hidden": [2, 2]}, formulation={"type": "hidden"}
+            ),
+            FormulationError,
+            "one hidden layer",
+        ),
         (
             perceptron_doc(loss={"type": "perclinear"}, formulation={"type": "slack"}),
             FormulationError,

@@ -10,7 +10,14 @@ import click
 
 from qanneal import __version__
 from qanneal.errors import QannealError
-from qanneal_cli.commands import inspect_cmd, problems_cmd, runs_cmd, solve_cmd
+from qanneal_cli.commands import (
+    expand_cmd,
+    inspect_cmd,
+    problems_cmd,
+    runs_cmd,
+    solve_cmd,
+    spectrum_cmd,
+)
 
 
 class QannealGroup(click.Group):
@@ -34,6 +41,8 @@ cli.add_command(solve_cmd.solve)
 cli.add_command(inspect_cmd.inspect)
 cli.add_command(problems_cmd.problems)
 cli.add_command(runs_cmd.runs)
+cli.add_command(expand_cmd.expand)
+cli.add_command(spectrum_cmd.spectrum_command)
 
 if __name__ == "__main__":  # pragma: no cover
     cli()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ import dimod
 import numpy as np
 
 from qanneal.errors import FormulationError, ProblemFileError, ResourceError
+from qanneal.hubo import POLYNOMIAL_FORMULATIONS, expand
 from qanneal.hubo.slack import BYTES_PER_INTERACTION, SlackQubo, build_slack_qubo, slack_size
 from qanneal.models import BinaryModel, BinaryNeuralNetwork, BinaryPerceptron, datasets
 from qanneal.spec import validate
@@ -120,15 +121,10 @@ class Problem:
                 "or model.inputs, or use formulation 'native'"
             )
         self.formulation: str = spec["formulation"]["type"]
-        if self.formulation in ("walsh", "hidden"):
-            raise FormulationError(
-                f"{origin}: formulation {self.formulation!r} is not in this version of "
-                "qanneal yet; use 'native' or 'slack'"
-            )
         if spec["model"]["choices"]:
             raise FormulationError(
-                f"{origin}: [model] choices (augmented BiNN variables) need formulation "
-                "'walsh', which this version does not have yet; remove model.choices"
+                f"{origin}: [model] choices (augmented BiNN variables) are not supported "
+                "by this version of qanneal yet; remove model.choices"
             )
         base = path.parent if path is not None else Path.cwd()
         self.data = _draw_data(spec, base, origin)
@@ -140,11 +136,11 @@ class Problem:
                 f"{self.data.num_inputs} features; set model.inputs = {self.data.num_inputs}"
             )
         self.model = _build_model(spec, self.data.num_inputs, self.data)
-        if self.formulation == "slack":
-            try:
-                _ = self.slack
-            except FormulationError as error:
-                raise FormulationError(f"{origin}: {error}") from None
+        if self.kind != "native":
+            try:  # build now, so that a formulation that cannot work fails before sampling
+                _ = self.slack if self.formulation == "slack" else self.polynomial()
+            except (FormulationError, ResourceError) as error:
+                raise type(error)(f"{origin}: {error}") from None
 
     @property
     def hash(self) -> str:
@@ -159,31 +155,99 @@ class Problem:
 
     @property
     def kind(self) -> str:
-        """What samplers must accept: 'native' (a model) or 'bqm'."""
-        return "native" if self.formulation == "native" else "bqm"
+        """What samplers must accept: 'native' (a model), 'bqm' or 'polynomial'."""
+        if self.formulation == "native":
+            return "native"
+        return "bqm" if self.formulation == "slack" else "polynomial"
 
     @property
     def num_variables(self) -> int:
-        """Variables of the formulation (weights, plus slack bits for 'slack')."""
-        return self.model.num_variables if self.kind == "native" else self.bqm().num_variables
+        """Variables of the formulation (weights, plus slack bits or auxiliary spins)."""
+        if self.kind == "native":
+            return self.model.num_variables
+        if self.kind == "bqm":
+            return self.bqm().num_variables
+        return len(self.polynomial().variables)
 
-    def bqm(self) -> dimod.BinaryQuadraticModel:
-        """The QUBO/BQM of a QUBO formulation."""
-        if self.formulation != "slack":
-            raise FormulationError(
-                f"formulation {self.formulation!r} has no BQM; use formulation 'slack'"
-            )
-        return self.slack.bqm
+    @cached_property
+    def _polynomial(self) -> dimod.BinaryPolynomial:
+        return expand(
+            self.model, self.formulation, max_degree=self.spec["formulation"]["max_degree"]
+        )
 
     def polynomial(self) -> dimod.BinaryPolynomial:
-        """The HUBO of a polynomial formulation (none in this version)."""
-        raise FormulationError(f"formulation {self.formulation!r} is not a polynomial")
+        """The HUBO (SPIN) of a polynomial formulation: walsh, symmetric or hidden."""
+        if self.kind != "polynomial":
+            raise FormulationError(
+                f"formulation {self.formulation!r} is not a polynomial; "
+                f"use one of {', '.join(POLYNOMIAL_FORMULATIONS)}"
+            )
+        return self._polynomial
 
-    def decode(self, sample: Mapping[str, int]) -> np.ndarray:
-        """±1 weights (int8, model variable order) of one sample of the formulation."""
+    @cached_property
+    def reduction(self) -> tuple[dimod.BinaryQuadraticModel, Any]:
+        """(BQM, reduction info) of the polynomial, by ``formulation.reduction``."""
+        from qanneal.reduce import to_bqm
+
+        return to_bqm(self.polynomial(), method=self.spec["formulation"]["reduction"] or "auto")
+
+    def bqm(self) -> dimod.BinaryQuadraticModel:
+        """The QUBO/BQM: the slack QUBO, or the reduced polynomial."""
+        if self.kind == "native":
+            raise FormulationError(
+                "formulation 'native' has no BQM; use formulation 'slack' or a polynomial one"
+            )
+        return self.slack.bqm if self.kind == "bqm" else self.reduction[0]
+
+    def decode(self, sample: Mapping[Any, int]) -> np.ndarray:
+        """±1 weights (int8, model variable order) of one sample of the formulation (for a
+        polynomial: a sample over its own variables). A weight the polynomial does not
+        contain does not change the loss; it is decoded as +1."""
         if self.formulation == "slack":
             return self.slack.decode(sample)
+        if self.kind == "polynomial":
+            return np.array([sample.get(v, 1) for v in self.model.variables], dtype=np.int8)
         return self.model.weights_from_sample(sample)
+
+    def weights_of(self, samples: np.ndarray, labels: Sequence[Any], vartype: Any) -> np.ndarray:
+        """(reads, n) ±1 weights in model order from raw samples over ``labels``."""
+        names = self.slack.weight_labels if self.formulation == "slack" else self.model.variables
+        where = {label: k for k, label in enumerate(labels)}
+        values = np.ones((len(samples), len(names)), dtype=np.int8)
+        for column, name in enumerate(names):
+            if name in where:  # absent from a polynomial: does not change the loss
+                values[:, column] = samples[:, where[name]]
+        if vartype is dimod.BINARY:
+            values = np.where(values > 0, 1, -1).astype(np.int8)
+        return values
+
+    def readout(
+        self, sampleset: dimod.SampleSet, target: str
+    ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+        """(weights, energies, extra record fields) of a sample set the sampler returned
+        for ``target`` ('native', 'bqm' or 'polynomial'). Samples of a reduced polynomial
+        are decoded to the polynomial's variables and scored with the polynomial."""
+        samples, labels = sampleset.record.sample, list(sampleset.variables)
+        if self.kind == "polynomial" and target == "bqm":
+            bqm, info = self.reduction
+            decoded = info.decode(sampleset)
+            samples, labels = decoded.record.sample, list(decoded.variables)
+            energies = np.asarray(self.polynomial().energies((samples, labels)), dtype=np.float64)
+            weights = self.weights_of(samples, labels, decoded.vartype)
+            violated = (
+                decoded.record["violated"] if "violated" in decoded.record.dtype.names else None
+            )
+            extra = {
+                "reduction": {
+                    "method": info.method,
+                    "auxiliaries": len(info.auxiliaries),
+                    "bqm_variables": bqm.num_variables,
+                    "violated_share": None if violated is None else float(np.mean(violated)),
+                }
+            }
+            return weights, energies, extra
+        weights = self.weights_of(samples, labels, sampleset.vartype)
+        return weights, sampleset.record.energy, {}
 
     def errors(self, weights: np.ndarray) -> int:
         return int(self.model.errors(weights))
@@ -205,6 +269,19 @@ def problem_from_dict(
     """Validate a problem given as a dict (as parsed from TOML) and build it."""
     spec = validate(document, str(path) if path is not None else "<problem>")
     return Problem(spec, text=text, path=path)
+
+
+def loss_polynomial(path: str | os.PathLike[str]) -> dimod.BinaryPolynomial:
+    """The polynomial behind a file: a HUBO JSON as saved, or a problem file's loss —
+    its own polynomial formulation, else the exact Walsh expansion of its model."""
+    if Path(path).suffix.lower() == ".json":
+        from qanneal.hubo.io import load_polynomial
+
+        return load_polynomial(path)[0]
+    problem = load_problem(path)
+    if problem.kind == "polynomial":
+        return problem.polynomial()
+    return expand(problem.model, "walsh")
 
 
 def load_problem(path: str | os.PathLike[str]) -> Problem:

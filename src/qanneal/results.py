@@ -69,7 +69,7 @@ def ensure_writable(out_dir: str | os.PathLike[str]) -> Path:
     return path
 
 
-def _write_new(path: Path, text: str) -> None:
+def write_new_file(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically; refuse to replace an existing file."""
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -100,7 +100,7 @@ def save_record(record: dict[str, Any], out_dir: str | os.PathLike[str]) -> Path
     directory = ensure_writable(out_dir)
     path = directory / f"{record['run_id']}.json"
     record["record"] = str(path)
-    _write_new(path, json.dumps(record, indent=1, default=_json_default))
+    write_new_file(path, json.dumps(record, indent=1, default=_json_default))
     best = record.get("best", {})
     row = {
         **{name: record.get(name) for name in _COLUMNS},

@@ -140,16 +140,6 @@ def _merge(samplesets: list[dimod.SampleSet], limit: int | None) -> dimod.Sample
     return dimod.SampleSet(merged.record, merged.variables, info, merged.vartype)
 
 
-def weights_of(problem: Problem, sampleset: dimod.SampleSet) -> np.ndarray:
-    """(reads, n) ±1 weights of every read, in the model's variable order."""
-    labels = problem.model.variables if problem.kind == "native" else problem.slack.weight_labels
-    index = [sampleset.variables.index(name) for name in labels]
-    values = sampleset.record.sample[:, index].astype(np.int8)
-    if sampleset.vartype is dimod.BINARY:
-        values = 2 * values - 1
-    return values
-
-
 def solve(
     problem: Problem,
     sampler: str | None = None,
@@ -176,7 +166,7 @@ def solve(
     for label, value in (("num_reads", num_reads), ("num_sweeps", num_sweeps), ("seed", seed)):
         if value < (0 if label == "seed" else 1):
             raise SamplerError(f"{label} = {value} must be >= {0 if label == 'seed' else 1}")
-    sampler_object = registry.sampler_for(
+    sampler_object, target_kind = registry.sampler_for(
         name, problem.kind, problem.formulation, problem.spec["model"]["type"]
     )
     _check_size(problem, name)
@@ -184,7 +174,11 @@ def solve(
     kwargs = sampler_parameters(sampler_object, name, num_reads, num_sweeps, user_params)
     if save:
         ensure_writable(out_dir)
-    target = problem.model if problem.kind == "native" else problem.bqm()
+    target = {
+        "native": lambda: problem.model,
+        "bqm": problem.bqm,
+        "polynomial": problem.polynomial,
+    }[target_kind]()
     start = time.perf_counter()
     try:
         chunks, interrupted = _sample_chunks(
@@ -198,7 +192,10 @@ def solve(
         raise SamplerError(f"sampler {name!r} rejected [solve.params] {given}: {error}") from error
     sampleset = _merge(chunks, num_reads if name == "exact" else None)
     elapsed = time.perf_counter() - start
-    record = _record(problem, name, kwargs, seed, sampleset, elapsed, interrupted, num_reads)
+    readout = problem.readout(sampleset, target_kind)
+    record = _record(
+        problem, name, kwargs, seed, sampleset, readout, elapsed, interrupted, num_reads
+    )
     if save:
         save_record(record, out_dir)
     return record
@@ -210,13 +207,13 @@ def _record(
     kwargs: dict[str, Any],
     seed: int,
     sampleset: dimod.SampleSet,
+    readout: tuple[np.ndarray, np.ndarray, dict[str, Any]],
     elapsed: float,
     interrupted: bool,
     requested: int,
 ) -> dict[str, Any]:
-    weights = weights_of(problem, sampleset)
+    weights, energies, extra = readout
     errors = np.atleast_1d(problem.model.errors(weights))
-    energies = sampleset.record.energy
     best = int(np.lexsort((energies, errors))[0])
     best_weights = weights[best]
     return {
@@ -245,6 +242,7 @@ def _record(
         "timing": {"total_s": elapsed, **sampleset.info.get("timing", {})},
         "versions": versions(),
         "record": None,
+        **extra,
         "problem_text": problem.text,
         "sampleset": sampleset.to_serializable(),
     }

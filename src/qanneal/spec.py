@@ -25,7 +25,8 @@ from qanneal.models.losses import LOSSES
 
 MODELS = ("perceptron", "binn")
 SOURCES = ("random", "teacher", "synthetic2d", "digits", "file")
-FORMULATIONS = ("native", "slack", "walsh", "hidden")
+FORMULATIONS = ("native", "slack", "walsh", "symmetric", "hidden")
+REDUCTIONS = ("auto", "rosenberg", "freedman", "ishikawa", "dimod")
 DIGIT_FEATURES = ("pool", "pca")
 
 # key -> (type name, default); None default = optional with no value
@@ -151,7 +152,18 @@ def validate(document: dict[str, Any], origin: str) -> dict[str, Any]:
     check.choice("model", "type", model["type"], MODELS)
     check.choice("data", "source", data["source"], SOURCES)
     check.choice("loss", "type", loss["type"], LOSSES)
-    check.choice("formulation", "type", spec["formulation"]["type"], FORMULATIONS)
+    formulation = spec["formulation"]
+    check.choice("formulation", "type", formulation["type"], FORMULATIONS)
+    check.positive("formulation", "max_degree", formulation["max_degree"])
+    if formulation["reduction"] is not None:
+        check.choice("formulation", "reduction", formulation["reduction"], REDUCTIONS)
+    if formulation["type"] in ("native", "slack"):
+        for key in ("max_degree", "reduction"):
+            if formulation[key] is not None:
+                raise check.fail(
+                    f"[formulation] {key}",
+                    "applies to polynomial formulations (walsh, symmetric, hidden); remove it",
+                )
     _check_model(model, data, check)
     _check_data(model, data, check)
     check.positive("loss", "margin", loss["margin"], strict=False)

@@ -17,23 +17,34 @@ def tiny_model():
     return BinaryPerceptron(5, rng.choice([-1.0, 1.0], (3, 5)), rng.choice([-1, 1], 3))
 
 
-@pytest.mark.parametrize(("name", "kind"), CASES, ids=[f"{n}-{k}" for n, k in CASES])
-def test_sampler_returns_a_sampleset_with_timing_or_exact_energies(name, kind):
-    model = tiny_model()
-    target = model if kind == "native" else build_slack_qubo(model).bqm
-    sampler = registry.sampler_for(
-        name, kind, "native" if kind == "native" else "slack", "perceptron"
-    )
-    accepted = registry.accepted_parameters(sampler)
-    kwargs = {
-        k: v for k, v in {"num_reads": 3, "num_sweeps": 50, "seed": 1}.items() if k in accepted
-    }
-    sampleset = sampler.sample(target, **kwargs)
-    assert isinstance(sampleset, dimod.SampleSet)
+def target_for(kind, model):
+    if kind == "native":
+        return model
     if kind == "bqm":
-        assert sampleset.record.energy == pytest.approx(target.energies(sampleset))
-    else:
+        return build_slack_qubo(model).bqm
+    return dimod.BinaryPolynomial({(0, 1, 2): 1.0, (1, 3): -0.5, (0,): 0.25}, dimod.SPIN)
+
+
+@pytest.mark.parametrize(("name", "kind"), CASES, ids=[f"{n}-{k}" for n, k in CASES])
+def test_sampler_returns_a_sampleset_with_the_target_energies(name, kind):
+    model = tiny_model()
+    target = target_for(kind, model)
+    sampler, given = registry.sampler_for(name, kind, kind, "perceptron")
+    assert given == kind
+    accepted = registry.accepted_parameters(sampler)
+    common = {"num_reads": 3, "num_sweeps": 50, "seed": 1}
+    sampleset = sampler.sample(target, **{k: v for k, v in common.items() if k in accepted})
+    assert isinstance(sampleset, dimod.SampleSet)
+    if kind == "native":
         assert sampleset.record.energy == pytest.approx(model.energy(sampleset.record.sample))
+    else:
+        assert sampleset.record.energy == pytest.approx(target.energies(sampleset))
+
+
+def test_polynomials_go_to_bqm_samplers_through_the_reduction():
+    assert registry.sampler_for("tabu", "polynomial", "walsh")[1] == "bqm"
+    assert registry.sampler_for("pimc", "polynomial", "walsh")[1] == "polynomial"
+    assert "tabu" in registry.names_for("polynomial")
 
 
 def test_unknown_name_suggests_and_lists():
@@ -49,6 +60,5 @@ def test_incompatible_formulation_lists_the_samplers_that_fit():
 
 
 def test_accepted_parameters_come_from_the_signature_too():
-    assert {"Gamma", "num_sweeps"} <= registry.accepted_parameters(
-        registry.get("pimc-dwave").create("bqm")
-    )
+    pimc = registry.get("pimc-dwave").create("bqm")
+    assert {"Gamma", "num_sweeps"} <= registry.accepted_parameters(pimc)

@@ -1,9 +1,10 @@
 """Every sampler by name, and which formulation kinds it accepts.
 
 A formulation is of one *kind*: ``native`` (the sampler gets the model and its own
-energy) or ``bqm`` (the sampler gets a ``dimod.BinaryQuadraticModel``). A registry
-entry maps each kind it accepts to a factory of a sampler object with dimod's
-``sample(target, **params)`` / ``parameters`` conventions.
+energy), ``bqm`` (a ``dimod.BinaryQuadraticModel``) or ``polynomial`` (a
+``dimod.BinaryPolynomial``; a sampler without a polynomial factory gets its
+reduction to a BQM). A registry entry maps each kind it accepts to a factory of a
+sampler object with dimod's ``sample(target, **params)`` / ``parameters`` conventions.
 
 Example:
     >>> get("sa").accepts
@@ -28,6 +29,18 @@ from qanneal.samplers.sa.sampler import NativeAnnealingSampler
 from qanneal.spec import suggest
 
 MAX_EXACT_BQM_VARIABLES = 22
+
+
+class PolynomialAdapter:
+    """Presents a PolySampler's ``sample_poly`` as ``sample(polynomial)``."""
+
+    def __init__(self, sampler: Any) -> None:
+        self.sampler = sampler
+        self.parameters = sampler.parameters
+        self.properties = sampler.properties
+
+    def sample(self, polynomial: Any, **parameters: Any) -> dimod.SampleSet:
+        return self.sampler.sample_poly(polynomial, **parameters)
 
 
 class NativeModelAdapter:
@@ -91,9 +104,13 @@ REGISTRY: dict[str, SamplerEntry] = {
         ),
         SamplerEntry(
             "pimc",
-            "qanneal path-integral Monte Carlo (simulated quantum annealing): "
-            "native perceptron energy or BQM",
-            {"native": lambda: NativeModelAdapter(PIMCSampler()), "bqm": PIMCSampler},
+            "qanneal path-integral Monte Carlo (simulated quantum annealing): native "
+            "perceptron energy, BQM, or a HUBO natively (no reduction)",
+            {
+                "native": lambda: NativeModelAdapter(PIMCSampler()),
+                "bqm": PIMCSampler,
+                "polynomial": lambda: PolynomialAdapter(PIMCSampler()),
+            },
             native_models=("perceptron",),
         ),
         SamplerEntry("tabu", "dwave-samplers TabuSampler", {"bqm": _dwave("TabuSampler")}),
@@ -120,8 +137,18 @@ def get(name: str) -> SamplerEntry:
     return REGISTRY[name]
 
 
+def target_kind(entry: SamplerEntry, kind: str) -> str | None:
+    """What the sampler is given for a formulation kind: the same kind, or for a
+    polynomial that the sampler cannot take natively, its reduction to a 'bqm'."""
+    if kind in entry.factories:
+        return kind
+    if kind == "polynomial" and "bqm" in entry.factories:
+        return "bqm"
+    return None
+
+
 def _fits(entry: SamplerEntry, kind: str, model: str | None) -> bool:
-    if kind not in entry.factories:
+    if target_kind(entry, kind) is None:
         return False
     return kind != "native" or model is None or model in entry.native_models
 
@@ -132,10 +159,14 @@ def names_for(kind: str, model: str | None = None) -> list[str]:
     return [name for name, entry in REGISTRY.items() if _fits(entry, kind, model)]
 
 
-def sampler_for(name: str, kind: str, formulation: str, model: str | None = None) -> Any:
-    """A sampler object for this formulation, or a SamplerError listing those that fit."""
+def sampler_for(
+    name: str, kind: str, formulation: str, model: str | None = None
+) -> tuple[Any, str]:
+    """(sampler object, the kind of target it takes) for this formulation, or a
+    SamplerError listing the samplers that fit."""
     entry = get(name)
-    if not _fits(entry, kind, model):
+    target = target_kind(entry, kind)
+    if target is None or not _fits(entry, kind, model):
         what = f"formulation {formulation!r}" + (
             f" of a {model}" if kind == "native" and model else ""
         )
@@ -143,7 +174,7 @@ def sampler_for(name: str, kind: str, formulation: str, model: str | None = None
             f"sampler {name!r} cannot take {what}; "
             f"samplers that can: {', '.join(names_for(kind, model))}"
         )
-    return entry.create(kind)
+    return entry.create(target), target
 
 
 def accepted_parameters(sampler: Any) -> set[str]:
@@ -155,4 +186,4 @@ def accepted_parameters(sampler: Any) -> set[str]:
         for p in signature.parameters.values()
         if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name != "self"
     )
-    return names - {"bqm", "model"}
+    return names - {"bqm", "model", "polynomial"}
