@@ -21,6 +21,21 @@ from qanneal.samplers import registry
 from qanneal.samplers.exact import MAX_EXACT_VARIABLES
 
 
+def auxiliary_counts(polynomial: Any) -> dict[str, int | str]:
+    """Auxiliary variables each reduction method needs for this polynomial."""
+    try:
+        from qanneal.reduce import METHODS, to_bqm
+    except ImportError:  # pragma: no cover - the reduce package is optional in old trees
+        return {}
+    counts: dict[str, int | str] = {}
+    for method in METHODS:
+        try:
+            counts[method] = len(to_bqm(polynomial, method=method)[1].auxiliaries)
+        except Exception as error:  # a method that cannot take this polynomial says why
+            counts[method] = f"n/a ({error})"
+    return counts
+
+
 def describe(problem: Problem) -> dict[str, Any]:
     """A JSON-ready description of ``problem`` (see the module docstring)."""
     model, data = problem.model, problem.data
@@ -39,17 +54,18 @@ def describe(problem: Problem) -> dict[str, Any]:
         "num_variables": problem.num_variables,
         "memory_bytes": memory_estimate(problem.spec),
     }
+    info["num_interactions"] = info["degree"] = info["monomials"] = None
     if problem.kind == "bqm":
         bqm = problem.bqm()
         info["num_interactions"] = bqm.num_interactions
         info["degree"] = 2
-        info["density"] = bqm.num_interactions / max(
-            1, bqm.num_variables * (bqm.num_variables - 1) / 2
-        )
-    else:
-        info["num_interactions"] = None
-        # as a polynomial, the native loss couples every weight feeding a unit
-        info["degree"] = None
+        pairs = max(1, bqm.num_variables * (bqm.num_variables - 1) / 2)
+        info["density"] = bqm.num_interactions / pairs
+    elif problem.kind == "polynomial":
+        polynomial = problem.polynomial()
+        info["degree"] = polynomial.degree
+        info["monomials"] = len(polynomial)
+        info["auxiliaries"] = auxiliary_counts(polynomial)
     samplers = []
     for name in registry.names_for(problem.kind, problem.spec["model"]["type"]):
         limit = registry.get(name).max_variables

@@ -263,7 +263,7 @@ def test_solve_shipped_csv_problem(tmp_path: Path, out: Path) -> None:
 def test_inspect_text(tmp_path: Path) -> None:
     problem = write(tmp_path, RANDOM)
     text = ok("inspect", problem).stdout
-    for label in ("problem", "model", "data", "variables", "couplings", "memory", "samplers"):
+    for label in ("problem", "model", "data", "variables", "structure", "memory", "samplers"):
         assert any(line.startswith(label) for line in text.splitlines()), label
     samplers_line = next(line for line in text.splitlines() if line.startswith("samplers"))
     assert samplers_line.split(maxsplit=1)[1] == "exact, sa, pimc"
@@ -299,7 +299,7 @@ def test_inspect_json_slack(tmp_path: Path) -> None:
     assert 0 < info["num_interactions"] <= 11 * 10 // 2
     assert set(info["samplers"]) == set(registry.names_for("bqm"))
     text = ok("inspect", problem).stdout
-    assert f"{info['num_interactions']} (density" in text
+    assert f"{info['num_interactions']} couplings (density" in text
 
 
 def test_problems_lists_every_shipped_file() -> None:
@@ -741,3 +741,48 @@ def test_runs_show_unknown_id(tmp_path: Path, out: Path) -> None:
 
 def test_runs_show_on_empty_dir(tmp_path: Path) -> None:
     assert_one_line_error(run("runs", "show", "abc", "--out", tmp_path / "none"), "'abc'")
+
+
+WALSH = """
+[model]
+type = "binn"
+inputs = 3
+hidden = [2]
+bias = true
+
+[data]
+source = "teacher"
+patterns = 12
+seed = 1
+
+[formulation]
+type = "walsh"
+"""
+
+
+def test_polynomial_problem_inspect_solve_expand_and_spectrum(tmp_path: Path, out: Path) -> None:
+    problem = write(tmp_path, WALSH)
+    info = json.loads(ok("inspect", problem, "--json").stdout)
+    assert info["formulation"] == "walsh" and info["degree"] > 2 and info["monomials"] > 11
+    assert "pimc" in info["samplers"] and "tabu" in info["samplers"]
+    record = json.loads(
+        ok(
+            "solve",
+            problem,
+            "--sampler",
+            "pimc",
+            "--num-sweeps",
+            "300",
+            "--json",
+            "--out",
+            str(out),
+        ).stdout
+    )
+    assert record["best"]["train_errors"] == 0  # a teacher exists: the ground energy is 0
+    hubo = tmp_path / "poly.json"
+    assert "monomials" in ok("expand", problem, "--out", str(hubo)).stdout
+    spectrum = json.loads(ok("spectrum", str(hubo), "--json").stdout)
+    direct = json.loads(ok("spectrum", problem, "--json").stdout)
+    assert spectrum == direct and len(spectrum["weight"]) == 12
+    again = CliRunner().invoke(cli, ["expand", str(problem), "--out", str(hubo)])
+    assert again.exit_code == 2 and "already exists" in again.stderr

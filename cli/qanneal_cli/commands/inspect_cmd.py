@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from qanneal import load_problem
@@ -30,15 +32,19 @@ def inspect(file: str, as_json: bool) -> None:
         ("loss", info["loss"]),
         ("formulation", info["formulation"]),
         ("variables", f"{info['num_variables']} ({info['num_weights']} weights)"),
-        (
-            "couplings",
-            "native energy (no couplings list)"
-            if info["num_interactions"] is None
-            else f"{info['num_interactions']} (density {info['density']:.3f})",
-        ),
-        ("degree", "native energy" if info["degree"] is None else info["degree"]),
+        ("structure", _structure(info)),
         ("memory", f"~{info['memory_bytes'] / 2**20:.1f} MiB"),
         ("samplers", ", ".join(info["samplers"])),
     ]
+    for method, count in info.get("auxiliaries", {}).items():
+        rows.append((f"aux {method}", count))
     for key, value in rows:
         click.echo(f"{key:<12} {value}")
+
+
+def _structure(info: dict[str, Any]) -> str:
+    if info["monomials"] is not None:
+        return f"polynomial of degree {info['degree']}, {info['monomials']} monomials"
+    if info["num_interactions"] is not None:
+        return f"quadratic, {info['num_interactions']} couplings (density {info['density']:.3f})"
+    return "native energy (the sampler evaluates the model's loss)"
