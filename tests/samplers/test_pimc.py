@@ -2,8 +2,10 @@
 models, the classical Boltzmann distribution at Γ = 0, and back-end agreement."""
 
 import itertools
+import unittest
 
 import dimod
+import dimod.testing
 import numpy as np
 import pytest
 from dimod.testing import assert_sampler_api
@@ -221,3 +223,8 @@ def test_bad_arguments():
         SAMPLER.sample(bqm, trotter=0)
     with pytest.raises(ValueError, match="gamma"):
         SAMPLER.sample(bqm, num_sweeps=3, gamma_schedule=[1.0, -1.0, 0.0])
+
+
+@dimod.testing.load_sampler_bqm_tests(PIMCSampler)
+class TestDimodConformance(unittest.TestCase):
+    """dimod's own sampler tests on small BQMs (empty, single variable, both vartypes...)."""
