@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qanneal import solve
 from qanneal.errors import FormulationError, ProblemFileError, ResourceError
 from qanneal.problem import load_problem, memory_estimate, problem_from_dict
 from qanneal.spec import validate
@@ -30,7 +31,7 @@ def perceptron_doc(**sections):
 @settings(max_examples=40)
 def test_native_energy_is_the_model_loss(loss, margin, data_seed, weight_seed, binn):
     model = (
-        {"type": "binn", "inputs": 4, "hidden": [3]}
+        {"type": "binn", "inputs": 4, "hidden": [4]}
         if binn
         else {"type": "perceptron", "inputs": 7}
     )
@@ -150,6 +151,11 @@ def test_slack_memory_estimate_counts_couplings():
         ),
         (perceptron_doc(model={"hidden": [2]}), ProblemFileError, "only for model.type = 'binn'"),
         (
+            perceptron_doc(model={"type": "binn", "hidden": [3]}),
+            ProblemFileError,
+            "output fan-in",
+        ),
+        (
             perceptron_doc(model={"type": "binn", "hidden": []}),
             ProblemFileError,
             "at least one width",
@@ -194,3 +200,40 @@ def test_model_inputs_must_match_the_file(tmp_path):
     )
     with pytest.raises(ProblemFileError, match=r"set model\.inputs = 2"):
         load_problem(tmp_path / "p.toml")
+
+
+TINY_POLYNOMIALS = {
+    "walsh": {
+        "model": {"type": "perceptron", "inputs": 5},
+        "data": {"source": "teacher", "patterns": 4, "seed": 3},
+        "formulation": {"type": "walsh"},
+    },
+    "symmetric": {
+        "model": {"type": "perceptron", "inputs": 5},
+        "data": {"source": "teacher", "patterns": 4, "seed": 3},
+        "formulation": {"type": "symmetric"},
+    },
+    "hidden": {
+        "model": {"type": "binn", "inputs": 3, "hidden": [1], "bias": False},
+        "data": {"source": "teacher", "patterns": 2, "seed": 2},
+        "formulation": {"type": "hidden"},
+    },
+}
+
+
+@pytest.mark.parametrize("formulation", TINY_POLYNOMIALS)
+@pytest.mark.parametrize("sampler", ["exact", "sa", "tabu", "pimc"])
+def test_polynomial_formulations_solve_end_to_end(formulation, sampler):
+    """Through the reduction (exact, sa, tabu) or natively (pimc): a teacher exists, so the
+    ground energy is 0 and every sampler must find a zero-error network here."""
+    problem = problem_from_dict(TINY_POLYNOMIALS[formulation])
+    record = solve(problem, sampler, num_reads=5, num_sweeps=200, seed=1, save=False)
+    assert record["best"]["train_errors"] == 0
+    assert record["best"]["energy"] == pytest.approx(0.0, abs=1e-9)
+    weights = problem.model.weights_from_sample(
+        np.concatenate([np.ravel(v) for v in record["best"]["weights"].values()])
+    )
+    assert problem.errors(weights) == 0
+    if sampler in ("exact", "sa", "tabu"):
+        assert record["reduction"]["method"] == "auto"
+        assert record["reduction"]["bqm_variables"] == problem.bqm().num_variables

@@ -14,6 +14,7 @@ from qanneal_cli.commands import (
     expand_cmd,
     inspect_cmd,
     problems_cmd,
+    reduce_cmd,
     runs_cmd,
     solve_cmd,
     spectrum_cmd,
@@ -42,6 +43,7 @@ cli.add_command(inspect_cmd.inspect)
 cli.add_command(problems_cmd.problems)
 cli.add_command(runs_cmd.runs)
 cli.add_command(expand_cmd.expand)
+cli.add_command(reduce_cmd.reduce_command)
 cli.add_command(spectrum_cmd.spectrum_command)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from qanneal.errors import OutputError, RunNotFoundError
+from qanneal.files import write_new_file
 
 INDEX = "index.sqlite"
 _COLUMNS = (
@@ -67,22 +68,6 @@ def ensure_writable(out_dir: str | os.PathLike[str]) -> Path:
             "pass --out with a writable directory"
         ) from None
     return path
-
-
-def write_new_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically; refuse to replace an existing file."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.link(tmp, path)
-    except FileExistsError:
-        raise OutputError(f"{path} already exists; it was left untouched") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
 
 
 def _connect(out_dir: Path) -> sqlite3.Connection:

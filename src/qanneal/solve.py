@@ -77,14 +77,17 @@ def sampler_parameters(
     return kwargs
 
 
-def _check_size(problem: Problem, name: str) -> None:
+def _check_size(problem: Problem, name: str, target_kind: str) -> None:
     if name != "exact":
         return
-    limit = MAX_EXACT_VARIABLES if problem.kind == "native" else registry.MAX_EXACT_BQM_VARIABLES
-    if problem.num_variables > limit:
+    if target_kind == "native":
+        size, limit = problem.num_variables, MAX_EXACT_VARIABLES
+    else:
+        size, limit = problem.bqm().num_variables, registry.MAX_EXACT_BQM_VARIABLES
+    if size > limit:
         raise ResourceError(
             f"sampler 'exact' enumerates 2^n states and takes at most {limit} variables; "
-            f"this problem has {problem.num_variables}: use sampler 'sa' or a smaller model"
+            f"this problem has {size}: use sampler 'sa' or a smaller model"
         )
 
 
@@ -169,7 +172,7 @@ def solve(
     sampler_object, target_kind = registry.sampler_for(
         name, problem.kind, problem.formulation, problem.spec["model"]["type"]
     )
-    _check_size(problem, name)
+    _check_size(problem, name, target_kind)
     user_params = {**settings["params"], **(params or {})}
     kwargs = sampler_parameters(sampler_object, name, num_reads, num_sweeps, user_params)
     if save:

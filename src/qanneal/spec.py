@@ -201,13 +201,22 @@ def _check_model(model: dict[str, Any], data: dict[str, Any], check: _Checker) -
             f"but data.source = {source!r} has {_SIZED_BY_DATA[source]} features; "
             "remove model.inputs or set it to that",
         )
-    fan_in = inputs + int(model["bias"])
-    if model["type"] == "perceptron" and source in ("random", "teacher") and fan_in % 2 == 0:
+    if source not in ("random", "teacher"):
+        return
+    if model["type"] == "perceptron" and (inputs + int(model["bias"])) % 2 == 0:
         hint = f"use {inputs + 1}" if not model["bias"] else f"use {inputs - 1} or bias = false"
         raise check.fail(
             f"[model] inputs = {inputs}",
             f"must make the fan-in (inputs{' + bias' if model['bias'] else ''}) odd on ±1 "
             f"patterns, or stabilities can be 0 (ties); {hint}",
+        )
+    last = model["hidden"][-1] if model["type"] == "binn" else 1
+    if model["type"] == "binn" and (last + int(model["bias"])) % 2 == 0:
+        raise check.fail(
+            f"[model] hidden = {model['hidden']}",
+            f"must make the output fan-in (last width{' + bias' if model['bias'] else ''}) "
+            f"odd on ±1 patterns, or the output can be 0 (a tie, counted as an error even "
+            f"for the teacher); use a last width of {last + 1}",
         )
 
 

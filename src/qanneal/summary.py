@@ -68,10 +68,12 @@ def describe(problem: Problem) -> dict[str, Any]:
         info["auxiliaries"] = auxiliary_counts(polynomial)
     samplers = []
     for name in registry.names_for(problem.kind, problem.spec["model"]["type"]):
-        limit = registry.get(name).max_variables
-        if name == "exact" and problem.kind == "native":
-            limit = MAX_EXACT_VARIABLES
-        if limit is None or problem.num_variables <= limit:
+        entry = registry.get(name)
+        given = registry.target_kind(entry, problem.kind)
+        native_exact = name == "exact" and given == "native"
+        limit = MAX_EXACT_VARIABLES if native_exact else entry.max_variables
+        size = problem.bqm().num_variables if given == "bqm" else problem.num_variables
+        if limit is None or size <= limit:
             samplers.append(name)
     info["samplers"] = samplers
     return info

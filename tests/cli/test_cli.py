@@ -17,7 +17,9 @@ import dimod
 import pytest
 from click.testing import CliRunner, Result
 
+from qanneal.hubo.io import load_polynomial
 from qanneal.library import shipped_problems_dir
+from qanneal.reduce import load_reduction, to_bqm
 from qanneal.samplers import registry
 from qanneal_cli.main import cli
 
@@ -629,7 +631,7 @@ BAD_INPUTS = [
         id="slack-perclinear",
     ),
     pytest.param(
-        RANDOM.replace('"perceptron"', '"binn"\nhidden = [3]')
+        RANDOM.replace('"perceptron"', '"binn"\nhidden = [4]')
         + '\n[formulation]\ntype = "slack"\n',
         {},
         [],
@@ -786,3 +788,9 @@ def test_polynomial_problem_inspect_solve_expand_and_spectrum(tmp_path: Path, ou
     assert spectrum == direct and len(spectrum["weight"]) == 12
     again = CliRunner().invoke(cli, ["expand", str(problem), "--out", str(hubo)])
     assert again.exit_code == 2 and "already exists" in again.stderr
+    reduced = tmp_path / "bqm.json"
+    summary = json.loads(ok("reduce", str(hubo), "--out", str(reduced), "--json").stdout)
+    bqm, document = load_reduction(reduced)
+    assert bqm.num_variables == summary["variables"] == 11 + summary["auxiliaries"]
+    assert len(document["reduction"]["auxiliaries"]) == summary["auxiliaries"]
+    assert bqm == to_bqm(load_polynomial(hubo)[0], method="auto")[0]

@@ -12,8 +12,11 @@ from dimod.testing import assert_sampler_api
 from scipy import linalg
 
 from helpers import pooled_chisquare
-from qanneal.models import BinaryPerceptron
+from qanneal.hubo.walsh import walsh_polynomial
+from qanneal.models import BinaryNeuralNetwork, BinaryPerceptron
 from qanneal.samplers.pimc import PIMCSampler
+from qanneal.samplers.pimc._backends import single_flip_energies
+from qanneal.samplers.pimc.packing import pack_model, pack_polynomial
 
 SAMPLER = PIMCSampler()
 PAULI_X = np.array([[0.0, 1.0], [1.0, 0.0]])
@@ -228,3 +231,71 @@ def test_bad_arguments():
 @dimod.testing.load_sampler_bqm_tests(PIMCSampler)
 class TestDimodConformance(unittest.TestCase):
     """dimod's own sampler tests on small BQMs (empty, single variable, both vartypes...)."""
+
+
+def tiny_binn(seed=0, hidden=(2,), bias=False):
+    rng = np.random.default_rng(seed)
+    x = rng.choice([-1.0, 1.0], (6, 3))
+    return BinaryNeuralNetwork(
+        3, x, rng.choice([-1, 1], 6), hidden=list(hidden), bias=bias, loss="hinge", margin=1
+    )
+
+
+def test_gamma_zero_is_classical_boltzmann_for_a_native_binn():
+    model = tiny_binn()  # 8 weights, 256 states
+    pvalue = classical_pvalue(
+        lambda: SAMPLER.sample_model(model, num_reads=8000, seed=6, **zero_gamma()).record.sample,
+        lambda s: np.asarray(model.energy(s)),
+        model.num_variables,
+        0.8,
+        8000,
+    )
+    assert pvalue > 1e-3
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        tiny_binn(hidden=(2, 2), bias=True),  # 17 weights: small enough for walsh
+        BinaryPerceptron(
+            7,
+            np.random.default_rng(2).choice([-1.0, 1.0], (5, 7)),
+            np.array([1, -1, 1, 1, -1]),
+            bias=True,
+            loss="perclinear",
+        ),
+    ],
+    ids=["deep-binn", "perceptron"],
+)
+def test_native_and_hubo_backends_give_identical_flip_energies(model):
+    """The same model through its native back-end and through its exact Walsh HUBO: every
+    single-flip energy change agrees, and so do caches after random accepted flips."""
+    native, hubo = pack_model(model), pack_polynomial(walsh_polynomial(model, tolerance=0.0))
+    order = [hubo.labels.index(name) for name in native.labels]
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        spins = rng.choice(np.array([-1, 1], dtype=np.int8), model.num_variables)
+        by_native = single_flip_energies(native.code, spins, *native.arrays, native.cache_width)
+        by_hubo = single_flip_energies(
+            hubo.code,
+            np.ascontiguousarray(spins[np.argsort(order)]),
+            *hubo.arrays,
+            hubo.cache_width,
+        )
+        assert by_native == pytest.approx(by_hubo[order], abs=1e-9)
+
+
+def test_native_binn_caches_stay_consistent_under_every_move():
+    model = tiny_binn(hidden=(3, 2, 3), bias=True)
+    sampleset = SAMPLER.sample_model(
+        model,
+        num_reads=4,
+        num_sweeps=30,
+        trotter=4,
+        beta_schedule=[1e-9] * 30,
+        gamma_schedule=(0.3, 0.3),
+        moves=("local", "global", "cluster"),
+        all_slices=True,
+        seed=2,
+    )
+    assert sampleset.record.energy == pytest.approx(model.energy(sampleset.record.sample))

@@ -27,11 +27,9 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -39,6 +37,7 @@ from typing import Any
 import dimod
 
 from qanneal.errors import OutputError, ProblemFileError
+from qanneal.files import write_new_file
 
 FORMAT = "qanneal-hubo"
 VERSION = 1
@@ -110,45 +109,6 @@ def load_polynomial(path: str | os.PathLike[str]) -> tuple[dimod.BinaryPolynomia
     if offset != 0.0:
         poly[frozenset()] = offset
     return poly, document.get("metadata", {})
-
-
-def write_new_file(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to a new file atomically; OutputError if ``path`` already exists.
-
-    The bytes go to a temporary file in the same directory, which is then hard-linked
-    to ``path`` (an atomic create that fails if the name exists, so nothing saved in
-    the meantime is overwritten). Where hard links are unsupported, ``os.replace`` is
-    used after a final existence check.
-    """
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise OutputError(f"cannot write {path}: directory {path.parent} does not exist")
-    temporary = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    try:
-        # O_EXCL: never reuse a name; mode 0o666 minus the umask, like any new file
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as error:
-        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            raise OutputError(
-                f"{path} already exists; choose another name or remove it first"
-            ) from None
-        except OSError:  # no hard links on this file system
-            if path.exists():
-                raise OutputError(f"{path} already exists; choose another name") from None
-            os.replace(temporary, path)
-    except OSError as error:
-        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
 
 
 def _term_entry(term: frozenset[Any], bias: Any) -> list[Any]:

@@ -32,7 +32,7 @@ import dimod
 import numpy as np
 
 from qanneal.errors import OutputError
-from qanneal.hubo.io import write_new_file
+from qanneal.files import write_new_file
 
 
 def spectrum(poly: dimod.BinaryPolynomial, *, num_variables: int | None = None) -> np.ndarray:

@@ -105,13 +105,12 @@ REGISTRY: dict[str, SamplerEntry] = {
         SamplerEntry(
             "pimc",
             "qanneal path-integral Monte Carlo (simulated quantum annealing): native "
-            "perceptron energy, BQM, or a HUBO natively (no reduction)",
+            "perceptron/BiNN energy, BQM, or a HUBO natively (no reduction)",
             {
                 "native": lambda: NativeModelAdapter(PIMCSampler()),
                 "bqm": PIMCSampler,
                 "polynomial": lambda: PolynomialAdapter(PIMCSampler()),
             },
-            native_models=("perceptron",),
         ),
         SamplerEntry("tabu", "dwave-samplers TabuSampler", {"bqm": _dwave("TabuSampler")}),
         SamplerEntry(

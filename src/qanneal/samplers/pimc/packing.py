@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import dimod
 import numpy as np
 
-from qanneal.models import BinaryModel, BinaryPerceptron
+from qanneal.models import BinaryModel, BinaryNeuralNetwork, BinaryPerceptron
 from qanneal.models.losses import loss_code
-from qanneal.samplers.pimc._backends import BQM, HUBO, PERCEPTRON
+from qanneal.samplers.pimc._backends import BINN, BQM, HUBO, PERCEPTRON
 
 _EMPTY_INT = np.zeros(1, dtype=np.int64)
 _EMPTY_FLOAT = np.zeros(0)
@@ -120,24 +120,42 @@ def pack_polynomial(poly: dimod.BinaryPolynomial) -> Packed:
 
 
 def pack_model(model: BinaryModel) -> Packed:
-    """A perceptron's columns y_μ ξ_μi (bias column included) and its loss."""
-    if not isinstance(model, BinaryPerceptron):
-        raise TypeError(
-            f"no PIMC back-end for the native energy of {type(model).__name__}; "
-            "use the slack formulation or sampler 'sa'"
-        )
-    columns = np.ascontiguousarray((model.labels[:, None] * model.augmented()).T, dtype=np.float64)
+    """A model's native energy: a perceptron's columns y_μ ξ_μi (bias column included), or
+    a BiNN's inputs, labels and layer layout; and the loss."""
     loss = np.array([loss_code(model.loss), model.margin, float(model.fan_in)])
-    return Packed(
-        PERCEPTRON,
-        list(model.variables),
-        columns.ravel(),
-        _EMPTY_FLOAT,
-        _EMPTY_INT,
-        _EMPTY_INT,
-        _EMPTY_INT,
-        _EMPTY_INT,
-        loss,
-        0.0,
-        model.num_patterns,
-    )
+    if isinstance(model, BinaryPerceptron):
+        columns = (model.labels[:, None] * model.augmented()).T
+        columns = np.ascontiguousarray(columns, dtype=np.float64)
+        return Packed(
+            PERCEPTRON,
+            list(model.variables),
+            columns.ravel(),
+            _EMPTY_FLOAT,
+            _EMPTY_INT,
+            _EMPTY_INT,
+            _EMPTY_INT,
+            _EMPTY_INT,
+            loss,
+            0.0,
+            model.num_patterns,
+        )
+    if isinstance(model, BinaryNeuralNetwork):
+        from qanneal.samplers.sa.sampler import binn_layout
+
+        sizes, w_off, b_off, var_layer, var_row, var_col = binn_layout(model)
+        variables = np.stack([var_layer, var_row, var_col], axis=1).ravel().astype(np.int64)
+        units = int(sizes[1:].sum())
+        return Packed(
+            BINN,
+            list(model.variables),
+            np.ascontiguousarray(model.patterns).ravel(),
+            model.labels.astype(np.float64),
+            sizes,
+            w_off,
+            b_off,
+            variables,
+            loss,
+            0.0,
+            2 * model.num_patterns * units,
+        )
+    raise TypeError(f"no PIMC back-end for the native energy of {type(model).__name__}")
