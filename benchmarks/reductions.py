@@ -126,10 +126,16 @@ def instances(seed: int) -> list[Instance]:
 
 
 def part_b_instances(seed: int) -> list[Instance]:
-    """Part (b): append the ``hidden`` BiNN polynomial here when it exists, e.g.
-    ``return [Instance("b", "hidden BiNN", hidden_polynomial(seed=seed))]``."""
-    del seed
-    return []
+    """Part (b): the ``hidden`` polynomial of a 16-input, 3-hidden BiNN (with biases) on 20
+    samples of the digits data (0 vs 1, pooled to 16 ±1 features)."""
+    from qanneal.hubo.hidden import hidden_polynomial
+    from qanneal.models import BinaryNeuralNetwork
+    from qanneal.models.datasets import digits
+
+    data = digits(seed=seed, test_fraction=0.0)
+    x, y = data.x_train[:20], data.y_train[:20]
+    model = BinaryNeuralNetwork(16, x, y, hidden=[3], bias=True)
+    return [Instance("b", "hidden BiNN 16-3-1, 20 digits", hidden_polynomial(model).polynomial)]
 
 
 # ---------------------------------------------------------------------------
