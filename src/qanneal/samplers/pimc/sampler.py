@@ -10,7 +10,10 @@ BQM, a HUBO (natively, no reduction) and the perceptron's native energy.
 
 Moves (``moves``): "local" single-spin Metropolis on one slice; "global" flips one
 spin's whole worldline; "cluster" Swendsen–Wang segments along imaginary time. The
-default, ("local", "global"), was chosen by measurement (benchmarks/README.md).
+default, ("local", "cluster"), was chosen by measurement (benchmarks/README.md): on the
+perceptron slack QUBO at equal wall time it reached zero errors in 50 of 100 reads
+against 38 for local + global and 43 for local alone, and on the Baldassi–Zecchina
+instance (N=1001) it left 2.5 errors on average against 11 for local + global.
 
 Example:
     >>> import dimod
@@ -42,7 +45,7 @@ from qanneal.samplers.schedules import (
 )
 
 MOVES = ("local", "global", "cluster")
-DEFAULT_MOVES = ("local", "global")
+DEFAULT_MOVES = ("local", "cluster")
 MAX_SEED = 2**31 - 1
 
 
