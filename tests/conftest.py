@@ -1,6 +1,21 @@
-"""Shared test settings: hypothesis without deadlines (numba compiles on first call)."""
+"""Shared test settings: hypothesis without deadlines (numba compiles on first call), and
+``slow`` tests skipped unless asked for with ``--runslow`` (CI runs the fast set)."""
 
+import pytest
 from hypothesis import settings
 
 settings.register_profile("qanneal", deadline=None, max_examples=50)
 settings.load_profile("qanneal")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--runslow", action="store_true", help="also run tests marked slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--runslow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --runslow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
