@@ -1,0 +1,132 @@
+"""Figures of the LIGHT experiment (matplotlib, the ``plot`` extra; imported lazily).
+
+- :func:`fig2_figure` — the paper's Figure 2: test accuracy against train accuracy over
+  epochs, one panel per optimiser, one curve per contestant (mean over runs); curves
+  above the diagonal generalise better.
+- :func:`accuracy_figure` — test accuracy against epoch with a ±1 standard deviation
+  band over runs, and the coupling ρ(t) of each regulation mode.
+
+Both return PNG bytes, so the caller decides where (and whether) to save them.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import numpy as np
+
+from qanneal.errors import QannealError
+
+COLOURS = {
+    "sigmoid": "black",
+    "none": "tab:blue",
+    "growth": "tab:green",
+    "harvesting": "tab:orange",
+    "growth+harvesting": "tab:red",
+}
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise QannealError(
+            "plots need matplotlib: pip install 'qanneal[plot]' (or run without plots)"
+        ) from None
+    return plt
+
+
+def _png(fig: Any) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90)
+    _pyplot().close(fig)
+    return buffer.getvalue()
+
+
+def _label(contestant: str, replicas: int) -> str:
+    if contestant == "sigmoid":
+        return "sigmoid (plain GD)"
+    return f"{contestant} ({replicas} replicas)"
+
+
+def fig2_figure(result: dict[str, Any]) -> bytes:
+    """Test vs train accuracy per epoch (paper Figure 2), one panel per optimiser."""
+    plt = _pyplot()
+    curves, settings = result["curves"], result["settings"]
+    optimizers = list(curves)
+    fig, axes = plt.subplots(1, len(optimizers), figsize=(4.2 * len(optimizers), 4), squeeze=False)
+    for ax, optimizer in zip(axes[0], optimizers, strict=True):
+        lows, highs = [], []
+        for contestant, metrics in curves[optimizer].items():
+            train = np.array(metrics["train_accuracy"]["mean"][1:])
+            test = np.array(metrics["test_accuracy"]["mean"][1:])
+            lows.append(min(train.min(), test.min()))
+            highs.append(max(train.max(), test.max()))
+            ax.plot(
+                train,
+                test,
+                "-",
+                marker=".",
+                markersize=3,
+                lw=1,
+                color=COLOURS.get(contestant),
+                label=_label(contestant, settings["replicas"]),
+            )
+            ax.plot(train[-1], test[-1], "o", color=COLOURS.get(contestant), markersize=5)
+        low, high = min(lows) - 0.005, max(highs) + 0.005
+        ax.plot([low, high], [low, high], ":", color="grey", lw=1)
+        ax.set_xlim(low, high)
+        ax.set_ylim(low, high)
+        ax.set_title(f"{optimizer}: test vs train accuracy")
+        ax.set_xlabel("train accuracy")
+        ax.set_ylabel("test accuracy")
+    axes[0][0].legend(fontsize=7, loc="lower right")
+    fig.suptitle(
+        f"synthetic 2-D data, m={settings['points']}, mean over {settings['runs']} runs "
+        f"(dot: last epoch)",
+        fontsize=9,
+    )
+    fig.tight_layout()
+    return _png(fig)
+
+
+def accuracy_figure(result: dict[str, Any]) -> bytes:
+    """Test accuracy vs epoch (mean ± std over runs) per optimiser, and ρ(t) per mode."""
+    plt = _pyplot()
+    curves, settings = result["curves"], result["settings"]
+    optimizers = list(curves)
+    fig, axes = plt.subplots(
+        1, len(optimizers) + 1, figsize=(4.2 * (len(optimizers) + 1), 4), squeeze=False
+    )
+    for ax, optimizer in zip(axes[0][:-1], optimizers, strict=True):
+        for contestant, metrics in curves[optimizer].items():
+            mean = np.array(metrics["test_accuracy"]["mean"])
+            std = np.array(metrics["test_accuracy"]["std"])
+            epochs = np.arange(len(mean))
+            colour = COLOURS.get(contestant)
+            ax.plot(
+                epochs, mean, lw=1.2, color=colour, label=_label(contestant, settings["replicas"])
+            )
+            ax.fill_between(epochs, mean - std, mean + std, color=colour, alpha=0.12, lw=0)
+        finals = [m["test_accuracy"]["mean"][-1] for m in curves[optimizer].values()]
+        ax.set_ylim(min(finals) - 0.06, max(finals) + 0.03)
+        ax.set_title(f"{optimizer}: test accuracy (±1 sd over runs)")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("test accuracy")
+    axes[0][0].legend(fontsize=7, loc="lower right")
+    ax = axes[0][-1]
+    first = curves[optimizers[0]]
+    for contestant, metrics in first.items():
+        if contestant == "sigmoid":
+            continue
+        ax.plot(metrics["rho"]["mean"], color=COLOURS.get(contestant), label=contestant)
+    ax.set_title(f"coupling ρ at the end of each epoch ({optimizers[0]})")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("ρ")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return _png(fig)
