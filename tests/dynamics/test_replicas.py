@@ -311,3 +311,35 @@ def test_train_problem_scores_signs_on_the_problem_energy(model: dict[str, objec
     assert result.config["loss"] == "bce" and result.config["mode"] == "growth+harvesting"
     first = result.epochs[0]["centre"]["train_loss"]
     assert result.final["centre"]["train_loss"] < first  # training lowers the loss
+
+
+def test_gradient_descent_contestants() -> None:
+    from qanneal.dynamics.contestants import get_contestant
+    from qanneal.dynamics.gd_contestants import run_gd
+    from qanneal.errors import SamplerError
+
+    problem = problem_from_dict(
+        {"model": {"type": "perceptron", "inputs": 11}, "data": {"source": "teacher", "alpha": 1.0}}
+    )
+    reads = get_contestant("replicated-gd")(problem, 4, 3, 1, {"batch_size": 5})
+    assert reads.weights.shape == (3, 11) and reads.sweeps == 4
+    np.testing.assert_array_equal(reads.energies, problem.model.energy(reads.weights))
+    assert reads.spin_updates == 4 * 3 * 11 * 5  # epochs × steps × weights × replicas
+    assert len(reads.trace["mean_energy"]) == 4  # type: ignore[index]
+    again = get_contestant("replicated-gd")(problem, 4, 3, 1, {"batch_size": 5})
+    np.testing.assert_array_equal(again.weights, reads.weights)
+    plain = get_contestant("gd")(problem, 2, 1, 1, {})
+    assert plain.spin_updates == 2 * 1 * 11
+    with pytest.raises(SamplerError, match="replicated-gd"):
+        run_gd(problem, 2, 1, 1, {"replicas": 3})
+    with pytest.raises(SamplerError, match="epochs"):
+        run_gd(problem, 2, 1, 1, {"epochs": 3})
+    slack = problem_from_dict(
+        {
+            "model": {"type": "perceptron", "inputs": 5},
+            "data": {"source": "random", "alpha": 0.4},
+            "formulation": {"type": "slack"},
+        }
+    )
+    with pytest.raises(SamplerError, match="native"):
+        run_gd(slack, 2, 1, 1, {})

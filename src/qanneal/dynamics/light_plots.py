@@ -112,8 +112,13 @@ def accuracy_figure(result: dict[str, Any]) -> bytes:
                 epochs, mean, lw=1.2, color=colour, label=_label(contestant, settings["replicas"])
             )
             ax.fill_between(epochs, mean - std, mean + std, color=colour, alpha=0.12, lw=0)
-        finals = [m["test_accuracy"]["mean"][-1] for m in curves[optimizer].values()]
-        ax.set_ylim(min(finals) - 0.06, max(finals) + 0.03)
+        # show from the first tenth of training on: the first epochs would squash the rest
+        start = max(1, (len(mean) - 1) // 10)
+        means = [np.array(m["test_accuracy"]["mean"]) for m in curves[optimizer].values()]
+        spreads = [np.array(m["test_accuracy"]["std"]) for m in curves[optimizer].values()]
+        low = min(float(np.min(m[start:])) for m in means) - 0.01
+        high = max(float(np.max((m + sd)[start:])) for m, sd in zip(means, spreads, strict=True))
+        ax.set_ylim(low, min(1.0, high + 0.005))
         ax.set_title(f"{optimizer}: test accuracy (±1 sd over runs)")
         ax.set_xlabel("epoch")
         ax.set_ylabel("test accuracy")
