@@ -1,0 +1,194 @@
+"""``qanneal compare FILE…``: every sampler at every budget on the same problems; writes
+results.csv, summary.json, report.md and PNG plots into --out."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from qanneal.dynamics.compare import compare as run_comparison
+from qanneal.dynamics.report import findings, fmt
+from qanneal.errors import ProblemFileError
+from qanneal.spec import parse_param
+from qanneal_cli.commands._common import json_option, print_json, problem_path
+from qanneal_cli.commands.solve_cmd import _DelayedBar
+
+
+def _numbers(text: str, kind: type, option: str) -> list[Any]:
+    try:
+        values = [kind(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise ProblemFileError(
+            f"{option} {text!r}: give comma-separated {kind.__name__}s, e.g. 100,300,1000"
+        ) from None
+    if not values or any(v <= 0 for v in values):
+        raise ProblemFileError(f"{option} {text!r}: every value must be > 0")
+    return values
+
+
+def _params(texts: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    params: dict[str, dict[str, Any]] = {}
+    for text in texts:
+        sampler, sep, rest = text.partition(":")
+        if not sep or not sampler:
+            raise ProblemFileError(
+                f"--param {text!r}: write SAMPLER:KEY=VALUE, e.g. --param pimc:trotter=32"
+            )
+        key, value = parse_param(rest)
+        params.setdefault(sampler, {})[key] = value
+    return params
+
+
+@click.command("compare")
+@click.argument("files", metavar="FILE...", nargs=-1, required=True)
+@click.option(
+    "--samplers",
+    default="sa,pimc",
+    show_default=True,
+    help="Comma-separated contestants (registry samplers with a sweep budget, "
+    "sqa-openjij, or registered ones).",
+)
+@click.option(
+    "--budgets",
+    default="100,300,1000,3000",
+    show_default=True,
+    help="Comma-separated sweep budgets per read.",
+)
+@click.option(
+    "--reads",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Reads per (problem, instance, sampler, budget).",
+)
+@click.option(
+    "--instances",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Instances per problem (data seeds seed, seed+1, …).",
+)
+@click.option(
+    "--alphas",
+    default=None,
+    help="Also run the first problem at these loads α (comma-separated) at the "
+    "largest budget: success vs α.",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="SAMPLER:KEY=VALUE",
+    help="Sampler parameter, e.g. --param pimc:trotter=32 (repeatable).",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seed of the comparison (every job's seed derives from it).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output directory; an unfinished one is resumed [default: comparisons/<time>].",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Local worker processes (1: run in this process).",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    default=None,
+    metavar="tcp://HOST:PORT",
+    help="Run the jobs on this Dask scheduler instead (needs the dask extra).",
+)
+@click.option("--no-plots", is_flag=True, help="Skip the PNG plots.")
+@json_option
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def compare(
+    files: tuple[str, ...],
+    samplers: str,
+    budgets: str,
+    reads: int,
+    instances: int,
+    alphas: str | None,
+    params: tuple[str, ...],
+    seed: int,
+    out_dir: Path | None,
+    workers: int,
+    dask_address: str | None,
+    no_plots: bool,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Compare samplers on FILE… (paths or shipped problem names) at several budgets."""
+    if out_dir is None:
+        out_dir = Path("comparisons") / time.strftime("%Y%m%d-%H%M%S")
+    names = [s.strip() for s in samplers.split(",") if s.strip()]
+    bar = _DelayedBar(enabled=not quiet and sys.stderr.isatty())
+    try:
+        result = run_comparison(
+            [problem_path(f) for f in files],
+            names,
+            _numbers(budgets, int, "--budgets"),
+            reads,
+            instances=instances,
+            alphas=_numbers(alphas, float, "--alphas") if alphas else None,
+            params=_params(params),
+            seed=seed,
+            out_dir=out_dir,
+            workers=workers,
+            dask=dask_address,
+            progress=bar.update,
+            plots=not no_plots,
+        )
+    finally:
+        bar.close()
+    if result.interrupted:
+        click.echo(
+            f"interrupted: {len(result.results)} of {result.total_jobs} jobs saved in "
+            f"{out_dir}/jobs.jsonl; run the same command (with --out {out_dir}) to resume",
+            err=True,
+        )
+        sys.exit(130)
+    assert result.summary is not None
+    if as_json:
+        print_json({**result.summary, "files": [str(p) for p in result.files]})
+        return
+    _print_summary(result.summary, result.files, result.skipped_jobs)
+
+
+def _print_summary(summary: dict[str, Any], files: list[Path], skipped: int) -> None:
+    for problem in summary["problems"]:
+        click.echo(f"== {problem}")
+        click.echo(
+            f"{'sampler':<12} {'budget':>7} {'p_s':>6} {'95% CI':>13} "
+            f"{'TTS99 updates':>14} {'TTS99 s':>9} {'resid. E':>9}"
+        )
+        for g in summary["groups"]:
+            if g["problem"] != problem or g["alpha"] is not None:
+                continue
+            s = g["success"]
+            click.echo(
+                f"{g['contestant']:<12} {g['budget']:>7} {s['value']:>6.2f} "
+                f"{'[' + format(s['low'], '.2f') + ', ' + format(s['high'], '.2f') + ']':>13} "
+                f"{fmt(g['tts']['spin_updates']['value']):>14} "
+                f"{fmt(g['tts']['seconds']['value']):>9} "
+                f"{fmt(g['residual_energy']['value']):>9}"
+            )
+        click.echo(findings(summary, problem).replace("**", ""))
+    if skipped:
+        click.echo(f"resumed: {skipped} finished jobs were taken from the log")
+    for path in files:
+        click.echo(f"wrote {path}")
