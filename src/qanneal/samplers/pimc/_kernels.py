@@ -1,7 +1,8 @@
 """Numba driver of path-integral Monte Carlo (discrete-time Suzuki–Trotter), arrays in,
 arrays out, validating nothing.
 
-State of one read: M Trotter slices of n spins. The weight of a configuration is
+State of one read: M Trotter slices of n spins, a C-contiguous (M, n) int8 array, and
+one cache row per slice. The weight of a configuration is
 exp[−(β/M) Σ_k E(s^k) + J⊥ Σ_{i,k} s_i^k s_i^{k+1}] (periodic in k), J⊥ = ½ ln coth(βΓ/M),
 so a move is accepted with probability min(1, e^{−w}) where w is
 
@@ -13,10 +14,18 @@ so a move is accepted with probability min(1, e^{−w}) where w is
   term is accounted for by the bond construction, and segments live on different
   slices, so their classical energy changes are independent.
 
+A local sweep visits slice 0 spins 0…n−1, then slice 1, … (OpenJij's order). The BQM
+back-ends have their own local sweeps (the hot loop of most uses): slice rows and
+neighbour rows are hoisted out of the spin loop, the local fields of the slice are
+updated along the CSR row (sparse) or the contiguous matrix row (dense, vectorised) of
+an accepted flip, and nothing is allocated. A proposal with
+w > 53 ln 2 is rejected without drawing a number: e^{−w} < 2^−53, the spacing of the
+uniform variates, so Metropolis would accept it with probability at most 2^−53.
+
 With M = 1 there is no ring term and the local move is classical Metropolis at β:
-that is simulated annealing, and the SA sampler uses this same driver.
-Reads run in parallel (``prange``); each read seeds numba's per-thread generator at
-its start, so results do not depend on the thread schedule.
+that is simulated annealing, and the SA sampler uses this same driver for every
+back-end. Reads run in parallel (``prange``); each read has its own xoshiro256+ stream
+seeded from ``seeds[r]``, so results do not depend on the thread schedule.
 """
 
 from __future__ import annotations
@@ -24,91 +33,199 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from qanneal.samplers.pimc._backends import commit_flip, fill_cache, flip_energy, slice_energy
+from qanneal.samplers.pimc._backends import (
+    BINN,
+    BQM,
+    DENSE,
+    add_row,
+    commit_flip,
+    fill_cache,
+    flip_energy,
+    slice_energy,
+)
 
 LOCAL, GLOBAL, CLUSTER = 0, 1, 2
+MAX_W = 36.7368005696771  # 53 ln 2: e^{-w} below the resolution of the uniform variates
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_TO_UNIT = 1.0 / 9007199254740992.0  # 2^-53
 
 
 @numba.njit(cache=True)
-def _accept(w):
-    return w <= 0.0 or np.random.random() < np.exp(-w)
+def _seed_rng(seed, state):
+    """Fill the 4-word xoshiro256+ ``state`` from ``seed`` with splitmix64."""
+    x = np.uint64(seed)
+    for j in range(4):
+        x += _GOLDEN
+        z = x
+        z = (z ^ (z >> np.uint64(30))) * _MIX1
+        z = (z ^ (z >> np.uint64(27))) * _MIX2
+        state[j] = z ^ (z >> np.uint64(31))
+
+
+@numba.njit(cache=True, inline="always")
+def _random(state):
+    """Uniform in [0, 1) with 53 random bits: xoshiro256+ (Blackman & Vigna), about 1 ns a
+    draw against about 9 ns for numba's np.random.random(); one stream per read."""
+    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
+    result = s0 + s3
+    shifted = s1 << np.uint64(17)
+    s2 ^= s0
+    s3 ^= s1
+    s1 ^= s2
+    s0 ^= s3
+    s2 ^= shifted
+    s3 = (s3 << np.uint64(45)) | (s3 >> np.uint64(19))
+    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
+    return np.float64(result >> np.uint64(11)) * _TO_UNIT
+
+
+@numba.njit(cache=True, inline="always")
+def _accept(w, rng):
+    """Metropolis: True with probability min(1, e^{−w}).
+
+    Exact, with a squeeze that skips most exp() calls: for w > 0,
+    1 − w ≤ e^{−w} ≤ 1 / (1 + w + w²/2 + w³/6), so u < 1 − w accepts and
+    u·(1 + w + w²/2 + w³/6) ≥ 1 rejects without evaluating e^{−w}.
+    """
+    if w <= 0.0:
+        return True
+    if w > MAX_W:
+        return False
+    u = _random(rng)
+    if u * (1.0 + w * (1.0 + w * (0.5 + w * (1.0 / 6.0)))) >= 1.0:
+        return False
+    if u < 1.0 - w:
+        return True
+    return u < np.exp(-w)
 
 
 @numba.njit(cache=True)
-def _local_sweep(code, s, cache, f1, f2, i1, i2, i3, i4, loss, slice_beta, jperp, counts):
+def _local_sweep_bqm(s, cache, h, data, indptr, indices, slice_beta, jperp, rng):
+    """One Metropolis sweep over every slice-spin of a BQM; returns the accepted count."""
     num_slices, n = s.shape
+    ring = 2.0 * jperp if num_slices > 1 else 0.0
+    scale = -2.0 * slice_beta
+    accepted = 0
     for k in range(num_slices):
-        up = k + 1 if k + 1 < num_slices else 0
-        down = k - 1 if k > 0 else num_slices - 1
+        sk = s[k]
+        fields = cache[k]
+        up = s[k + 1 if k + 1 < num_slices else 0]
+        down = s[k - 1 if k > 0 else num_slices - 1]
         for i in range(n):
-            w = slice_beta * flip_energy(code, s[k], i, f1, f2, i1, i2, i3, i4, loss, cache[k])
-            if num_slices > 1:
-                w += 2.0 * jperp * s[k, i] * (s[down, i] + s[up, i])
-            counts[0, 0] += 1
-            if _accept(w):
-                commit_flip(code, s[k], i, f1, f2, i1, i2, i3, i4, loss, cache[k])
-                s[k, i] = -s[k, i]
-                counts[0, 1] += 1
+            spin = np.float64(sk[i])
+            w = spin * (scale * fields[i] + ring * np.float64(down[i] + up[i]))
+            if _accept(w, rng):
+                change = -2.0 * spin
+                for p in range(indptr[i], indptr[i + 1]):
+                    fields[indices[p]] += data[p] * change
+                sk[i] = -sk[i]
+                accepted += 1
+    return accepted
 
 
 @numba.njit(cache=True)
-def _flip_segment(code, s, cache, f1, f2, i1, i2, i3, i4, loss, i, start, length, slice_beta):
-    """Metropolis flip of spin i on slices start, start+1, … (mod M); True if accepted."""
+def _local_sweep_dense(s, cache, h, matrix, slice_beta, jperp, rng):
+    """As ``_local_sweep_bqm`` with J as dense rows (vectorised field updates)."""
+    num_slices, n = s.shape
+    ring = 2.0 * jperp if num_slices > 1 else 0.0
+    scale = -2.0 * slice_beta
+    accepted = 0
+    for k in range(num_slices):
+        sk = s[k]
+        fields = cache[k]
+        up = s[k + 1 if k + 1 < num_slices else 0]
+        down = s[k - 1 if k > 0 else num_slices - 1]
+        for i in range(n):
+            spin = np.float64(sk[i])
+            w = spin * (scale * fields[i] + ring * np.float64(down[i] + up[i]))
+            if _accept(w, rng):
+                add_row(fields, matrix, i, -2.0 * spin)
+                sk[i] = -sk[i]
+                accepted += 1
+    return accepted
+
+
+@numba.njit(cache=True)
+def _local_sweep(code, s, cache, work, f1, f2, i1, i2, i3, i4, loss, slice_beta, jperp, rng):
+    """One Metropolis sweep over every slice-spin (any back-end); returns accepted count."""
+    if code == BQM:
+        return _local_sweep_bqm(s, cache, f1, f2, i1, i2, slice_beta, jperp, rng)
+    if code == DENSE:
+        return _local_sweep_dense(s, cache, f1, f2, slice_beta, jperp, rng)
+    num_slices, n = s.shape
+    ring = 2.0 * jperp if num_slices > 1 else 0.0
+    accepted = 0
+    for k in range(num_slices):
+        sk = s[k]
+        ck = cache[k]
+        wk = work[k]
+        up = s[k + 1 if k + 1 < num_slices else 0]
+        down = s[k - 1 if k > 0 else num_slices - 1]
+        for i in range(n):
+            w = slice_beta * flip_energy(code, sk, i, f1, f2, i1, i2, i3, i4, loss, ck, wk)
+            w += ring * sk[i] * np.float64(down[i] + up[i])
+            if _accept(w, rng):
+                commit_flip(code, sk, i, f1, f2, i1, i2, i3, i4, loss, ck, wk)
+                sk[i] = -sk[i]
+                accepted += 1
+    return accepted
+
+
+@numba.njit(cache=True)
+def _flip_segment(code, s, cache, work, f1, f2, i1, i2, i3, i4, loss, i, start, length, beta, rng):
+    """Metropolis flip of spin i on slices start, start+1, … (mod M); True if accepted.
+    Every slice of the segment has its own ``work`` row, so the commits reuse them."""
     num_slices = s.shape[0]
     total = 0.0
     for step in range(length):
         k = (start + step) % num_slices
-        total += flip_energy(code, s[k], i, f1, f2, i1, i2, i3, i4, loss, cache[k])
-    if not _accept(slice_beta * total):
+        total += flip_energy(code, s[k], i, f1, f2, i1, i2, i3, i4, loss, cache[k], work[k])
+    if not _accept(beta * total, rng):
         return False
     for step in range(length):
         k = (start + step) % num_slices
-        commit_flip(code, s[k], i, f1, f2, i1, i2, i3, i4, loss, cache[k])
+        commit_flip(code, s[k], i, f1, f2, i1, i2, i3, i4, loss, cache[k], work[k])
         s[k, i] = -s[k, i]
     return True
 
 
 @numba.njit(cache=True)
-def _global_sweep(code, s, cache, f1, f2, i1, i2, i3, i4, loss, slice_beta, counts):
+def _global_sweep(code, s, cache, work, f1, f2, i1, i2, i3, i4, loss, slice_beta, rng):
     num_slices, n = s.shape
+    accepted = 0
     for i in range(n):
-        counts[1, 0] += 1
         if _flip_segment(
-            code, s, cache, f1, f2, i1, i2, i3, i4, loss, i, 0, num_slices, slice_beta
+            code, s, cache, work, f1, f2, i1, i2, i3, i4, loss, i, 0, num_slices, slice_beta, rng
         ):
-            counts[1, 1] += 1
+            accepted += 1
+    return n, accepted
 
 
 @numba.njit(cache=True)
-def _cluster_sweep(code, s, cache, f1, f2, i1, i2, i3, i4, loss, slice_beta, jperp, bonded, counts):
+def _cluster_sweep(
+    code, s, cache, work, f1, f2, i1, i2, i3, i4, loss, slice_beta, jperp, bonded, rng
+):
     num_slices, n = s.shape
     bond_probability = 1.0 - np.exp(-2.0 * jperp)
+    tried = 0
+    accepted = 0
     for i in range(n):
         start = -1
         for k in range(num_slices):
             nxt = k + 1 if k + 1 < num_slices else 0
-            bonded[k] = s[k, i] == s[nxt, i] and np.random.random() < bond_probability
+            bonded[k] = s[k, i] == s[nxt, i] and _random(rng) < bond_probability
             if not bonded[k] and start < 0:
                 start = nxt
         if start < 0:  # the whole worldline is one cluster
-            counts[2, 0] += 1
-            if _flip_segment(
-                code, s, cache, f1, f2, i1, i2, i3, i4, loss, i, 0, num_slices, slice_beta
-            ):
-                counts[2, 1] += 1
-            continue
-        done = 0
-        while done < num_slices:
-            length = 1
-            k = (start + done) % num_slices
-            while bonded[k]:
-                length += 1
-                k = (k + 1) % num_slices
-            counts[2, 0] += 1
+            tried += 1
             if _flip_segment(
                 code,
                 s,
                 cache,
+                work,
                 f1,
                 f2,
                 i1,
@@ -117,12 +234,43 @@ def _cluster_sweep(code, s, cache, f1, f2, i1, i2, i3, i4, loss, slice_beta, jpe
                 i4,
                 loss,
                 i,
-                (start + done) % num_slices,
+                0,
+                num_slices,
+                slice_beta,
+                rng,
+            ):
+                accepted += 1
+            continue
+        done = 0
+        while done < num_slices:
+            length = 1
+            k = (start + done) % num_slices
+            while bonded[k]:
+                length += 1
+                k = (k + 1) % num_slices
+            tried += 1
+            first = (start + done) % num_slices
+            if _flip_segment(
+                code,
+                s,
+                cache,
+                work,
+                f1,
+                f2,
+                i1,
+                i2,
+                i3,
+                i4,
+                loss,
+                i,
+                first,
                 length,
                 slice_beta,
+                rng,
             ):
-                counts[2, 1] += 1
+                accepted += 1
             done += length
+    return tried, accepted
 
 
 @numba.njit(cache=True)
@@ -159,33 +307,43 @@ def anneal(
     trace_every,  # record (mean slice energy, overlap) every this many sweeps; 0: never
     cache_width,
 ):
-    num_reads, num_slices, _ = initial.shape
-    spins = initial.copy()
+    num_reads, num_slices, n = initial.shape
+    spins = np.ascontiguousarray(initial).copy()
     energies = np.zeros((num_reads, num_slices))
     counts = np.zeros((num_reads, 3, 2), dtype=np.int64)
     num_trace = betas.shape[0] // trace_every if trace_every > 0 else 0
     trace = np.zeros((num_reads, num_trace, 2))
+    scratch = cache_width + f2.shape[0] if code == BINN else 1
     for r in numba.prange(num_reads):
-        np.random.seed(seeds[r])
+        rng = np.empty(4, dtype=np.uint64)
+        _seed_rng(seeds[r], rng)
         s = spins[r]
         cache = np.zeros((num_slices, cache_width))
+        work = np.zeros((num_slices, scratch))
         bonded = np.zeros(num_slices, dtype=np.bool_)
+        tally = counts[r]
         for k in range(num_slices):
             fill_cache(code, s[k], f1, f2, i1, i2, i3, i4, loss, cache[k])
         for sweep in range(betas.shape[0]):
             slice_beta = betas[sweep] / num_slices
             jperp = jperps[sweep]
             if moves[LOCAL]:
-                _local_sweep(
-                    code, s, cache, f1, f2, i1, i2, i3, i4, loss, slice_beta, jperp, counts[r]
+                tally[LOCAL, 0] += num_slices * n
+                tally[LOCAL, 1] += _local_sweep(
+                    code, s, cache, work, f1, f2, i1, i2, i3, i4, loss, slice_beta, jperp, rng
                 )
             if moves[GLOBAL] and num_slices > 1:
-                _global_sweep(code, s, cache, f1, f2, i1, i2, i3, i4, loss, slice_beta, counts[r])
+                tried, accepted = _global_sweep(
+                    code, s, cache, work, f1, f2, i1, i2, i3, i4, loss, slice_beta, rng
+                )
+                tally[GLOBAL, 0] += tried
+                tally[GLOBAL, 1] += accepted
             if moves[CLUSTER] and num_slices > 1:
-                _cluster_sweep(
+                tried, accepted = _cluster_sweep(
                     code,
                     s,
                     cache,
+                    work,
                     f1,
                     f2,
                     i1,
@@ -196,8 +354,10 @@ def anneal(
                     slice_beta,
                     jperp,
                     bonded,
-                    counts[r],
+                    rng,
                 )
+                tally[CLUSTER, 0] += tried
+                tally[CLUSTER, 1] += accepted
             if trace_every > 0 and (sweep + 1) % trace_every == 0:
                 row = (sweep + 1) // trace_every - 1
                 total = 0.0
@@ -207,10 +367,12 @@ def anneal(
                 trace[r, row, 1] = _overlap(s)
         for beta in final_betas:
             for k in range(num_slices):
-                _local_sweep(
+                tally[LOCAL, 0] += n
+                tally[LOCAL, 1] += _local_sweep(
                     code,
                     s[k : k + 1],
                     cache[k : k + 1],
+                    work[k : k + 1],
                     f1,
                     f2,
                     i1,
@@ -220,7 +382,7 @@ def anneal(
                     loss,
                     beta,
                     0.0,
-                    counts[r],
+                    rng,
                 )
         for k in range(num_slices):
             energies[r, k] = slice_energy(code, s[k], f1, f2, i1, i2, i3, i4, loss, cache[k])

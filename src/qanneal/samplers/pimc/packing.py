@@ -14,7 +14,7 @@ import numpy as np
 
 from qanneal.models import BinaryModel, BinaryNeuralNetwork, BinaryPerceptron
 from qanneal.models.losses import loss_code
-from qanneal.samplers.pimc._backends import BINN, BQM, HUBO, PERCEPTRON
+from qanneal.samplers.pimc._backends import BINN, BQM, DENSE, HUBO, PERCEPTRON
 
 _EMPTY_INT = np.zeros(1, dtype=np.int64)
 _EMPTY_FLOAT = np.zeros(0)
@@ -60,15 +60,41 @@ def _csr(
     return indptr, cols[order].astype(np.int64), order
 
 
-def pack_bqm(bqm: dimod.BinaryQuadraticModel) -> Packed:
-    """SPIN view of a BQM as fields h and a symmetric CSR coupling matrix."""
+DENSE_MIN_DENSITY = 0.1  # couplings per variable / n at which dense rows beat CSR
+DENSE_MAX_VARIABLES = 2048  # dense J: n² float64 = 32 MiB at most
+
+
+def pack_bqm(bqm: dimod.BinaryQuadraticModel, dense: bool | None = None) -> Packed:
+    """SPIN view of a BQM as fields h and a symmetric coupling matrix: CSR, or dense rows
+    when ``dense`` (by default when at least a tenth of all pairs are coupled and
+    n ≤ 2048; an accepted flip then updates the fields with one vectorised row)."""
     labels = sorted_labels(list(bqm.variables))
     spin = bqm.spin
     vectors = spin.to_numpy_vectors(labels)
     h, (row, col, quad), offset = vectors.linear_biases, vectors.quadratic, vectors.offset
+    n = len(labels)
+    if dense is None:
+        dense = n <= DENSE_MAX_VARIABLES and 2 * len(quad) >= DENSE_MIN_DENSITY * n * n
+    if dense:
+        matrix = np.zeros((n, n))
+        np.add.at(matrix, (row, col), quad)
+        np.add.at(matrix, (col, row), quad)
+        return Packed(
+            DENSE,
+            labels,
+            np.asarray(h, dtype=np.float64),
+            matrix.ravel(),
+            _EMPTY_INT,
+            _EMPTY_INT,
+            _EMPTY_INT,
+            _EMPTY_INT,
+            _EMPTY_FLOAT,
+            float(offset),
+            n,
+        )
     rows = np.concatenate([row, col]).astype(np.int64)
     cols = np.concatenate([col, row]).astype(np.int64)
-    indptr, indices, order = _csr(rows, cols, len(labels))
+    indptr, indices, order = _csr(rows, cols, n)
     data = np.concatenate([quad, quad]).astype(np.float64)[order]
     return Packed(
         BQM,
@@ -81,7 +107,7 @@ def pack_bqm(bqm: dimod.BinaryQuadraticModel) -> Packed:
         _EMPTY_INT,
         _EMPTY_FLOAT,
         float(offset),
-        len(labels),
+        n,
     )
 
 
@@ -145,6 +171,8 @@ def pack_model(model: BinaryModel) -> Packed:
         sizes, w_off, b_off, var_layer, var_row, var_col = binn_layout(model)
         variables = np.stack([var_layer, var_row, var_col], axis=1).ravel().astype(np.int64)
         units = int(sizes[1:].sum())
+        # start of each layer's units in a pattern's row (layer >= 1), after the bias offsets
+        unit_offsets = np.concatenate([[0, 0], np.cumsum(sizes[1:])]).astype(np.int64)
         return Packed(
             BINN,
             list(model.variables),
@@ -152,7 +180,7 @@ def pack_model(model: BinaryModel) -> Packed:
             model.labels.astype(np.float64),
             sizes,
             w_off,
-            b_off,
+            np.concatenate([b_off, unit_offsets]).astype(np.int64),
             variables,
             loss,
             0.0,

@@ -2,10 +2,12 @@
 
 Single-spin Metropolis with sequential sweeps over the weights and a β schedule
 from :mod:`qanneal.samplers.schedules`; the energy change of a flip is computed from
-cached stabilities (perceptron) or pre-activations (BiNN) in the numba kernels of
-:mod:`._kernels`. The API mirrors dwave-samplers' ``SimulatedAnnealingSampler``
-(keyword-only ``num_reads``, ``num_sweeps``, ``beta_range``, ``beta_schedule_type``,
-``seed``, ``initial_states``), but ``sample`` takes a model instead of a BQM.
+cached stabilities (perceptron) or pre-activations (BiNN) by the PIMC driver
+(:mod:`qanneal.samplers.pimc._kernels`) run with one Trotter slice and no quantum term,
+so SA and PIMC share every energy back-end. The API mirrors dwave-samplers'
+``SimulatedAnnealingSampler`` (keyword-only ``num_reads``, ``num_sweeps``,
+``beta_range``, ``beta_schedule_type``, ``seed``, ``initial_states``), but ``sample``
+takes a model instead of a BQM.
 
 Example:
     >>> import numpy as np
@@ -26,10 +28,8 @@ import dimod
 import numpy as np
 
 from qanneal.models import BinaryModel, BinaryNeuralNetwork, BinaryPerceptron
-from qanneal.models.losses import loss_code
 from qanneal.samplers.pimc import _kernels as pimc_kernels
 from qanneal.samplers.pimc.packing import pack_model
-from qanneal.samplers.sa import _kernels
 from qanneal.samplers.schedules import SCHEDULE_TYPES, beta_schedule, default_beta_range
 
 MAX_SEED = 2**32 - 1
@@ -129,45 +129,26 @@ class NativeAnnealingSampler:
 def run_kernel(
     model: BinaryModel, betas: np.ndarray, initial: np.ndarray, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Dispatch to the numba kernel of the model's type."""
-    if isinstance(model, BinaryPerceptron):
-        # the shared driver with one slice and no ring term is Metropolis SA
-        packed = pack_model(model)
-        seeds = np.random.default_rng(seed).integers(2**31 - 1, size=len(initial))
-        spins, energies, _, _ = pimc_kernels.anneal(
-            packed.code,
-            *packed.arrays,
-            betas,
-            np.zeros_like(betas),
-            np.array([1, 0, 0], dtype=np.int64),
-            np.zeros(0),
-            initial[:, None, :],
-            seeds,
-            0,
-            packed.cache_width,
-        )
-        return spins[:, 0, :], energies[:, 0]
-    code, margin, fan_in = loss_code(model.loss), model.margin, float(model.fan_in)
-    if isinstance(model, BinaryNeuralNetwork):
-        labels = model.labels.astype(np.float64)
-        sizes, w_off, b_off, var_layer, var_row, var_col = binn_layout(model)
-        return _kernels.anneal_binn(
-            model.patterns,
-            labels,
-            sizes,
-            w_off,
-            b_off,
-            var_layer,
-            var_row,
-            var_col,
-            code,
-            margin,
-            fan_in,
-            betas,
-            initial,
-            seed,
-        )
-    raise TypeError(f"no native kernel for {type(model).__name__}")
+    """Run the PIMC driver with one slice and local moves only: classical Metropolis at
+    each β of ``betas`` on the model's native back-end (cached stabilities or BiNN
+    pre-activations), one independent stream per read derived from ``seed``."""
+    if not isinstance(model, BinaryPerceptron | BinaryNeuralNetwork):
+        raise TypeError(f"no native kernel for {type(model).__name__}")
+    packed = pack_model(model)
+    seeds = np.random.default_rng(seed).integers(2**31 - 1, size=len(initial))
+    spins, energies, _, _ = pimc_kernels.anneal(
+        packed.code,
+        *packed.arrays,
+        np.asarray(betas, dtype=np.float64),
+        np.zeros(len(betas)),
+        np.array([1, 0, 0], dtype=np.int64),
+        np.zeros(0),
+        np.ascontiguousarray(initial[:, None, :], dtype=np.int8),
+        seeds,
+        0,
+        packed.cache_width,
+    )
+    return spins[:, 0, :], energies[:, 0]
 
 
 def binn_layout(
