@@ -14,9 +14,9 @@ from scipy import linalg
 from helpers import pooled_chisquare
 from qanneal.hubo.walsh import walsh_polynomial
 from qanneal.models import BinaryNeuralNetwork, BinaryPerceptron
-from qanneal.samplers.pimc import PIMCSampler
-from qanneal.samplers.pimc._backends import single_flip_energies
-from qanneal.samplers.pimc.packing import pack_model, pack_polynomial
+from qanneal.samplers.pimc import PIMCSampler, _kernels
+from qanneal.samplers.pimc._backends import BQM, DENSE, single_flip_energies
+from qanneal.samplers.pimc.packing import pack_bqm, pack_model, pack_polynomial
 
 SAMPLER = PIMCSampler()
 PAULI_X = np.array([[0.0, 1.0], [1.0, 0.0]])
@@ -299,3 +299,38 @@ def test_native_binn_caches_stay_consistent_under_every_move():
         seed=2,
     )
     assert sampleset.record.energy == pytest.approx(model.energy(sampleset.record.sample))
+
+
+def test_dense_and_sparse_bqm_backends_agree():
+    """The dense-row and CSR BQM sweeps make the same decisions (integer couplings, so the
+    local fields are exact in either summation order); the default picks by density."""
+    rng = np.random.default_rng(4)
+    n = 12
+    quadratic = {(i, j): float(rng.integers(-2, 3)) for i in range(n) for j in range(i + 1, n)}
+    bqm = dimod.BinaryQuadraticModel(
+        {i: float(rng.integers(-1, 2)) for i in range(n)}, quadratic, 0.0, "SPIN"
+    )
+    dense, sparse = pack_bqm(bqm), pack_bqm(bqm, dense=False)
+    assert (dense.code, sparse.code) == (DENSE, BQM)
+    chain = dimod.BinaryQuadraticModel({}, {(i, i + 1): 1.0 for i in range(40)}, 0.0, "SPIN")
+    assert pack_bqm(chain).code == BQM
+    initial = rng.choice(np.array([-1, 1], dtype=np.int8), size=(3, 4, n))
+    betas, jperps = np.full(50, 0.7), np.linspace(0.1, 2.0, 50)
+    runs = [
+        _kernels.anneal(
+            p.code,
+            *p.arrays,
+            betas,
+            jperps,
+            np.array([1, 1, 1]),
+            np.full(3, 0.7),
+            initial,
+            np.array([1, 2, 3]),
+            0,
+            p.cache_width,
+        )
+        for p in (dense, sparse)
+    ]
+    assert (runs[0][0] == runs[1][0]).all()
+    assert runs[0][1] == pytest.approx(runs[1][1])
+    assert (runs[0][2] == runs[1][2]).all()
