@@ -154,10 +154,14 @@ def solve(
     out_dir: str | os.PathLike[str] = "runs",
     save: bool = True,
     progress: Progress | None = None,
+    dry_run: bool = False,
 ) -> dict[str, Any]:
     """Sample ``problem`` and return its run record (saved under ``out_dir`` if ``save``).
 
-    Arguments left as None come from the problem file's ``[solve]`` section.
+    Arguments left as None come from the problem file's ``[solve]`` section. With a Leap
+    sampler (``qpu``, ``qpu-clique``, ``hybrid``, ``mock-qpu``) the submission is recorded
+    in ``<out_dir>/leap-ledger.sqlite`` before waiting (see :mod:`qanneal.leap`);
+    ``dry_run`` then returns the plan and its QPU access-time estimate without submitting.
     """
     settings = problem.spec["solve"]
     name = sampler or settings["sampler"]
@@ -174,6 +178,27 @@ def solve(
     )
     _check_size(problem, name, target_kind)
     user_params = {**settings["params"], **(params or {})}
+    if getattr(sampler_object, "submits_to_leap", False):
+        # D-Wave Leap: asynchronous submissions recorded in the ledger before waiting
+        from qanneal.leap.run import solve_on_leap
+
+        return solve_on_leap(
+            problem,
+            name,
+            num_reads=num_reads,
+            num_sweeps=num_sweeps,
+            seed=seed,
+            params=user_params,
+            out_dir=out_dir,
+            save=save,
+            progress=progress,
+            dry_run=dry_run,
+        )
+    if dry_run:
+        raise SamplerError(
+            f"--dry-run is for the Leap samplers (qpu, qpu-clique, hybrid, mock-qpu); "
+            f"sampler {name!r} runs locally"
+        )
     kwargs = sampler_parameters(sampler_object, name, num_reads, num_sweeps, user_params)
     if save:
         ensure_writable(out_dir)
@@ -196,7 +221,7 @@ def solve(
     sampleset = _merge(chunks, num_reads if name == "exact" else None)
     elapsed = time.perf_counter() - start
     readout = problem.readout(sampleset, target_kind)
-    record = _record(
+    record = build_record(
         problem, name, kwargs, seed, sampleset, readout, elapsed, interrupted, num_reads
     )
     if save:
@@ -204,7 +229,7 @@ def solve(
     return record
 
 
-def _record(
+def build_record(
     problem: Problem,
     name: str,
     kwargs: dict[str, Any],
@@ -215,6 +240,7 @@ def _record(
     interrupted: bool,
     requested: int,
 ) -> dict[str, Any]:
+    """The run record of a finished sample set (``readout`` from ``Problem.readout``)."""
     weights, energies, extra = readout
     errors = np.atleast_1d(problem.model.errors(weights))
     best = int(np.lexsort((energies, errors))[0])

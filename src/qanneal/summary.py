@@ -77,3 +77,50 @@ def describe(problem: Problem) -> dict[str, Any]:
             samplers.append(name)
     info["samplers"] = samplers
     return info
+
+
+def describe_submission(
+    problem: Problem,
+    sampler: str,
+    *,
+    num_reads: int | None = None,
+    seed: int | None = None,
+    params: dict[str, Any] | None = None,
+    out_dir: str = "runs",
+) -> dict[str, Any]:
+    """What a Leap sampler (``qpu``, ``qpu-clique``, ``hybrid``, ``mock-qpu``) would be
+    sent for ``problem``, without submitting: qubits, chains and the estimated QPU access
+    time (the solver's ``estimate_qpu_access_time``). The embedding found is cached under
+    ``out_dir/embeddings`` for the real run.
+
+    Example:
+        >>> import tempfile
+        >>> from qanneal.problem import problem_from_dict
+        >>> problem = problem_from_dict({
+        ...     "model": {"type": "perceptron", "inputs": 3},
+        ...     "data": {"source": "random", "patterns": 2},
+        ...     "formulation": {"type": "slack"}})
+        >>> plan = describe_submission(problem, "mock-qpu", seed=1,
+        ...                            params={"pegasus_size": 4}, out_dir=tempfile.mkdtemp())
+        >>> plan["logical_qubits"], plan["estimated_access_time_us"] > 0
+        (5, True)
+    """
+    from qanneal.solve import solve
+
+    entry = registry.get(sampler)
+    if "bqm" not in entry.factories or not getattr(entry.create("bqm"), "submits_to_leap", False):
+        from qanneal.errors import SamplerError
+
+        raise SamplerError(
+            f"inspect --sampler estimates Leap submissions (qpu, qpu-clique, hybrid, mock-qpu); "
+            f"{sampler!r} runs locally"
+        )
+    return solve(
+        problem,
+        sampler,
+        num_reads=num_reads,
+        seed=seed,
+        params=params,
+        out_dir=out_dir,
+        dry_run=True,
+    )

@@ -2,21 +2,63 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
 
 from qanneal import load_problem
-from qanneal.summary import describe
-from qanneal_cli.commands._common import json_option, print_json, problem_argument, problem_path
+from qanneal.spec import parse_param
+from qanneal.summary import describe, describe_submission
+from qanneal_cli.commands._common import (
+    json_option,
+    out_option,
+    print_json,
+    problem_argument,
+    problem_path,
+)
+from qanneal_cli.commands.solve_cmd import print_plan
 
 
 @click.command()
 @problem_argument
+@click.option(
+    "--sampler",
+    default=None,
+    help="A Leap sampler (qpu, qpu-clique, hybrid, mock-qpu): embed and estimate the QPU "
+    "access time, submit nothing.",
+)
+@click.option("--num-reads", type=click.IntRange(min=1), default=None, help="Reads to estimate.")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the embedding.")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Sampler parameter.")
+@out_option
 @json_option
-def inspect(file: str, as_json: bool) -> None:
+def inspect(
+    file: str,
+    sampler: str | None,
+    num_reads: int | None,
+    seed: int | None,
+    params: tuple[str, ...],
+    out_dir: Path,
+    as_json: bool,
+) -> None:
     """Describe a problem file without solving it."""
-    info = describe(load_problem(problem_path(file)))
+    problem = load_problem(problem_path(file))
+    if sampler is not None:
+        plan = describe_submission(
+            problem,
+            sampler,
+            num_reads=num_reads,
+            seed=seed,
+            params=dict(parse_param(text) for text in params),
+            out_dir=str(out_dir),
+        )
+        if as_json:
+            print_json(plan)
+        else:
+            print_plan(plan)
+        return
+    info = describe(problem)
     if as_json:
         print_json(info)
         return

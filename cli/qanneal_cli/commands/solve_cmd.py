@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 import qanneal
+from qanneal.leap.errors import LeapInterrupted
 from qanneal.spec import parse_param
 from qanneal_cli.commands._common import (
     json_option,
@@ -38,6 +39,11 @@ SUMMARY_ONLY = ("sampleset", "problem_text")
 @out_option
 @json_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Leap samplers: embed and estimate the QPU access time, submit nothing.",
+)
 def solve(
     file: str,
     sampler: str | None,
@@ -48,6 +54,7 @@ def solve(
     out_dir: Path,
     as_json: bool,
     quiet: bool,
+    dry_run: bool,
 ) -> None:
     """Solve a problem file and save the run under --out."""
     problem = qanneal.load_problem(problem_path(file))
@@ -62,9 +69,19 @@ def solve(
             params=dict(parse_param(text) for text in params),
             out_dir=out_dir,
             progress=bar.update,
+            dry_run=dry_run,
         )
+    except LeapInterrupted as stopped:
+        click.echo(str(stopped), err=True)
+        sys.exit(130)
     finally:
         bar.close()
+    if dry_run:
+        if as_json:
+            print_json(record)
+        else:
+            print_plan(record)
+        return
     summary = {k: v for k, v in record.items() if k not in SUMMARY_ONLY}
     if as_json:
         print_json(summary)
@@ -144,7 +161,55 @@ def _print_table(record: dict[str, Any]) -> None:
         ("time", f"{record['timing']['total_s']:.2f} s"),
         ("record", record["record"]),
     ]
+    qpu = record.get("qpu")
+    if qpu:
+        rows[2:2] = [
+            (
+                "qubits",
+                f"{qpu['logical_qubits']} logical on {qpu['physical_qubits']} physical "
+                f"(chains max {qpu['max_chain_length']}, mean {qpu['mean_chain_length']:.2f})",
+            ),
+            (
+                "chains",
+                f"strength {qpu['chain_strength']:.4g} ({qpu['chain_strength_method']}), "
+                f"broken {qpu['chain_break_fraction']:.3f}, {qpu['chain_break_method']}",
+            ),
+        ]
+    if record.get("leap"):
+        ids = ", ".join(str(i) for i in record["leap"]["problem_ids"])
+        rows.append(("leap", f"{record['leap']['solver']}: problem {ids}"))
     for key, value in rows:
         click.echo(f"{key:<13} {value}")
     for line in _format_weights(best["weights"]):
         click.echo(f"{'weights':<13} {line}")
+
+
+def print_plan(plan: dict[str, Any]) -> None:
+    """A Leap dry run or inspect estimate, one line per item."""
+    labels = {
+        "sampler": "sampler",
+        "solver": "solver",
+        "num_reads": "reads",
+        "logical_qubits": "logical qubits",
+        "physical_qubits": "physical qubits",
+        "max_chain_length": "max chain",
+        "mean_chain_length": "mean chain",
+        "chain_strength": "chain strength",
+        "chain_strength_method": "strength by",
+        "embedding_source": "embedding",
+        "time_limit": "time limit s",
+        "submissions": "submissions",
+    }
+    for key, label in labels.items():
+        if plan.get(key) is not None:
+            value = plan[key]
+            click.echo(
+                f"{label:<16} {value:.4g}" if isinstance(value, float) else f"{label:<16} {value}"
+            )
+    estimate = plan.get("estimated_access_time_us")
+    text = (
+        "unknown (the solver publishes no timing model)"
+        if estimate is None
+        else (f"{estimate / 1000:.1f} ms")
+    )
+    click.echo(f"{'est. QPU time':<16} {text}")

@@ -1,0 +1,231 @@
+"""What a Leap run will send: parameters checked, embedding found (or reused), chain strength
+chosen, spin-reversal transforms drawn, QPU access time estimated — all before anything
+is submitted, and all stored in the ledger so that a later ``fetch`` can finish the run.
+
+Parameters a Leap sampler takes in ``[solve.params]``:
+
+- QPU (``qpu``, ``qpu-clique``, ``mock-qpu``): ``annealing_time``, ``anneal_schedule``
+  (checked with the solver's ``validate_anneal_schedule``), ``initial_state`` and
+  ``reinitialize_state`` (reverse annealing; ``initial_state`` maps logical variables to
+  values, set on every qubit of the chain), ``h_gain_schedule``, ``auto_scale``,
+  ``programming_thermalization``, ``readout_thermalization``, ``label``,
+  ``num_spin_reversal_transforms`` (dwave-preprocessing's SpinReversalTransformComposite:
+  one submission per transform, reads split between them);
+- embedding: ``chain_strength``, ``chain_break_method``, ``chain_break_threshold`` and
+  ``scan_reads`` (for ``chain_strength = "auto"``), ``embedding_tries`` (minorminer);
+- ``mock-qpu`` only: ``pegasus_size`` (default 16);
+- ``hybrid``: ``time_limit`` (seconds; default the solver's minimum for the problem), ``label``.
+
+Example:
+    >>> sorted(parameter_names("hybrid"))
+    ['label', 'time_limit']
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import dimod
+import numpy as np
+
+from qanneal.errors import SamplerError
+from qanneal.leap import chains as chain_tools
+from qanneal.leap import embedding as emb
+from qanneal.leap.errors import translate
+
+QPU_PARAMETERS = (
+    "annealing_time",
+    "anneal_schedule",
+    "initial_state",
+    "reinitialize_state",
+    "h_gain_schedule",
+    "auto_scale",
+    "programming_thermalization",
+    "readout_thermalization",
+    "label",
+    "num_spin_reversal_transforms",
+)
+EMBEDDING_PARAMETERS = (
+    "chain_strength",
+    "chain_break_method",
+    "chain_break_threshold",
+    "scan_reads",
+    "embedding_tries",
+)
+SCAN_READS = 50
+
+
+def parameter_names(name: str) -> tuple[str, ...]:
+    """The ``[solve.params]`` keys sampler ``name`` accepts."""
+    if name == "hybrid":
+        return ("time_limit", "label")
+    extra = ("pegasus_size",) if name == "mock-qpu" else ()
+    return QPU_PARAMETERS + EMBEDDING_PARAMETERS + extra
+
+
+def check_parameters(params: dict[str, Any], name: str) -> None:
+    """A SamplerError naming the key for an unknown or invalid ``[solve.params]`` entry."""
+    accepted = parameter_names(name)
+    for key in params:
+        if key not in accepted:
+            raise SamplerError(
+                f"[solve.params] {key!r} is not a parameter of sampler {name!r}; its "
+                f"parameters: {', '.join(sorted(accepted))}"
+            )
+    chain_tools.check_chain_strength(params.get("chain_strength", "uniform_torque_compensation"))
+    chain_tools.check_break_method(params.get("chain_break_method", "majority_vote"))
+    threshold = params.get("chain_break_threshold", 0.05)
+    if not isinstance(threshold, int | float) or not 0 <= threshold < 1:
+        raise SamplerError(
+            f"[solve.params] chain_break_threshold = {threshold!r} must be in [0, 1)"
+        )
+    for key in ("num_spin_reversal_transforms", "scan_reads", "embedding_tries", "pegasus_size"):
+        value = params.get(key, 1)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise SamplerError(f"[solve.params] {key} = {value!r} must be a whole number >= 0")
+    if params.get("num_spin_reversal_transforms") and "initial_state" in params:
+        raise SamplerError(
+            "[solve.params] num_spin_reversal_transforms cannot be combined with initial_state "
+            "(a transform would flip the reverse-anneal state); drop one of them"
+        )
+
+
+def solver_parameters(params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters that go to the solver itself (not embedding or transform options)."""
+    skip = {*EMBEDDING_PARAMETERS, "num_spin_reversal_transforms", "pegasus_size", "label"}
+    return {k: v for k, v in params.items() if k not in skip}
+
+
+def qpu_graph(connection: Any) -> Any:
+    """The solver's working graph as a dwave.graphs graph (for busclique)."""
+    from dwave.system import qpu_graph as build
+
+    topology = connection.properties["topology"]
+    return build(topology["type"], topology["shape"], connection.nodelist, connection.edgelist)
+
+
+def embed_chains(
+    bqm: dimod.BQM,
+    connection: Any,
+    *,
+    method: str,
+    seed: int,
+    tries: int,
+    cache_dir: Path | None,
+) -> tuple[list[list[int]], str]:
+    """(chains, 'cache' | 'search' | 'clique') for ``bqm`` on the connection's QPU."""
+    key = emb.structure_hash(bqm, connection.edgelist, method)
+    cache = emb.EmbeddingCache(cache_dir) if cache_dir is not None else None
+    stored = cache.get(key) if cache is not None else None
+    if stored is not None and len(stored) == bqm.num_variables:
+        return stored, "cache"
+    if method == "clique":
+        found, source = emb.clique_chains(bqm, qpu_graph(connection)), "clique"
+    else:
+        found, source = emb.find_chains(bqm, connection.edgelist, seed=seed, tries=tries), "search"
+        if not found and bqm.num_variables:
+            raise emb.not_embeddable(bqm, qpu_graph(connection), connection.solver_name)
+    if cache is not None:
+        cache.put(key, found)
+    return found, source
+
+
+def draw_transforms(qubits: list[int], count: int, seed: int) -> list[list[int]]:
+    """``count`` spin-reversal transforms: for each, the qubits it flips (seeded)."""
+    rng = np.random.default_rng([seed, 17])
+    return [
+        [q for q, f in zip(qubits, rng.random(len(qubits)) > 0.5, strict=True) if f]
+        for _ in range(count)
+    ]
+
+
+def make_plan(
+    bqm: dimod.BQM,
+    connection: Any,
+    name: str,
+    *,
+    num_reads: int,
+    seed: int,
+    params: dict[str, Any],
+    cache_dir: Path | None,
+) -> dict[str, Any]:
+    """Everything that decides what is submitted (JSON-ready, stored in the ledger)."""
+    check_parameters(params, name)
+    plan: dict[str, Any] = {
+        "sampler": name,
+        "solver": connection.solver_name,
+        "category": connection.category,
+        "num_reads": num_reads,
+        "params": dict(params),
+        "label": params.get("label"),
+    }
+    if connection.category == "hybrid":
+        points = np.asarray(
+            connection.properties.get("minimum_time_limit", [[1, 3.0]]), dtype=float
+        )
+        minimum = float(np.interp(bqm.num_variables, points[:, 0], points[:, 1]))
+        time_limit = params.get("time_limit", minimum)
+        if not isinstance(time_limit, int | float) or time_limit < minimum:
+            raise SamplerError(
+                f"[solve.params] time_limit = {time_limit!r} is below the solver's minimum "
+                f"{minimum:g} s for {bqm.num_variables} variables; raise it or leave it out"
+            )
+        plan.update(time_limit=float(time_limit), estimated_access_time_us=time_limit * 1e6)
+        return plan
+    try:
+        connection.validate(solver_parameters(params))
+    except (ValueError, TypeError, RuntimeError) as error:
+        raise SamplerError(
+            f"[solve.params] rejected by solver {connection.solver_name}: {error}"
+        ) from None
+    method = "clique" if name == "qpu-clique" else "minorminer"
+    chains, source = embed_chains(
+        bqm,
+        connection,
+        method=method,
+        seed=seed,
+        tries=params.get("embedding_tries", 10),
+        cache_dir=cache_dir,
+    )
+    strength = params.get("chain_strength", "uniform_torque_compensation")
+    transforms = params.get("num_spin_reversal_transforms", 0)
+    stats = emb.chain_statistics(chains)
+    qubits = sorted({q for chain in chains for q in chain})
+    plan.update(
+        chains=chains,
+        embedding_method=method,
+        embedding_source=source,
+        chain_strength_method=strength if isinstance(strength, str) else "fixed",
+        chain_strength=None
+        if strength == "auto"
+        else chain_tools.chain_strength_value(strength, bqm),
+        chain_break_method=params.get("chain_break_method", "majority_vote"),
+        chain_break_threshold=float(params.get("chain_break_threshold", 0.05)),
+        scan_reads=int(params.get("scan_reads", SCAN_READS)),
+        transforms=draw_transforms(qubits, transforms, seed),
+        reads_per_submission=math.ceil(num_reads / max(transforms, 1)),
+        **stats,
+    )
+    plan["estimated_access_time_us"] = estimate_us(connection, plan)
+    return plan
+
+
+def estimate_us(connection: Any, plan: dict[str, Any]) -> float | None:
+    """QPU access time (µs) the run will be charged, by the solver's timing model: one
+    estimate per submission (each spin-reversal transform, each scan point)."""
+    params = solver_parameters(plan["params"])
+    submissions = max(len(plan["transforms"]), 1)
+    try:
+        each = connection.estimate_us(plan["physical_qubits"], plan["reads_per_submission"], params)
+        scan = 0.0
+        if plan["chain_strength_method"] == "auto":
+            scan = len(chain_tools.AUTO_FACTORS) * connection.estimate_us(
+                plan["physical_qubits"], plan["scan_reads"], params
+            )
+    except (KeyError, ValueError, AttributeError):
+        return None  # the solver publishes no timing model
+    except Exception as error:
+        raise translate(error) from None
+    return float(each * submissions + scan)

@@ -1,0 +1,306 @@
+"""Leap runs end to end: plan, ledger, submit, unembed, run record — now or later.
+
+:func:`solve_on_leap` is what ``qanneal solve --sampler qpu|qpu-clique|hybrid|mock-qpu``
+calls: it plans the run (:mod:`qanneal.leap.plan`), writes it to the ledger with the
+problem file's text, sends its problems (:mod:`qanneal.leap.submit`), and writes a normal
+run record with a ``qpu`` section (qubit counts, chain lengths, chain-break fraction,
+logical energy). :func:`fetch` finishes a run from the ledger alone — the process that
+submitted it may have been killed at any point.
+
+Example (offline, with the mock QPU):
+    >>> import tempfile
+    >>> from qanneal.problem import problem_from_dict
+    >>> problem = problem_from_dict({
+    ...     "model": {"type": "perceptron", "inputs": 3},
+    ...     "data": {"source": "random", "patterns": 2, "seed": 1},
+    ...     "formulation": {"type": "slack"}})
+    >>> out = tempfile.mkdtemp()
+    >>> record = solve_on_leap(problem, "mock-qpu", num_reads=5, num_sweeps=100, seed=3,
+    ...                        params={"pegasus_size": 4}, out_dir=out)
+    >>> record["qpu"]["logical_qubits"], status(out)[0]["state"]
+    (5, 'done')
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from qanneal.leap import submit
+from qanneal.leap.client import connect
+from qanneal.leap.embedding import bqm_hash
+from qanneal.leap.errors import LeapError, LeapInterrupted, LedgerError
+from qanneal.leap.ledger import Ledger
+from qanneal.leap.plan import check_parameters, make_plan
+from qanneal.problem import Problem, problem_from_dict
+from qanneal.results import ensure_writable, new_run_id, save_record
+
+Progress = Callable[[int, int], None]
+
+
+def _options(params: dict[str, Any], num_sweeps: int) -> dict[str, Any]:
+    options: dict[str, Any] = {"num_sweeps": num_sweeps}
+    if "pegasus_size" in params:
+        options["pegasus_size"] = params["pegasus_size"]
+    return options
+
+
+def solve_on_leap(
+    problem: Problem,
+    name: str,
+    *,
+    num_reads: int,
+    num_sweeps: int,
+    seed: int,
+    params: dict[str, Any],
+    out_dir: str | os.PathLike[str] = "runs",
+    save: bool = True,
+    progress: Progress | None = None,
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """Submit ``problem`` to Leap sampler ``name`` and return its run record (with
+    ``dry_run``: the plan and its access-time estimate, nothing submitted)."""
+    check_parameters(params, name)  # offline, before connecting
+    if not save and not dry_run:  # the mock keeps its answers in a folder: a temporary one
+        with tempfile.TemporaryDirectory() as scratch:
+            return _solve_in(
+                problem,
+                name,
+                Path(scratch),
+                num_reads,
+                num_sweeps,
+                seed,
+                params,
+                save=False,
+                progress=progress,
+                dry_run=False,
+            )
+    return _solve_in(
+        problem,
+        name,
+        ensure_writable(out_dir),
+        num_reads,
+        num_sweeps,
+        seed,
+        params,
+        save=save,
+        progress=progress,
+        dry_run=dry_run,
+    )
+
+
+def _solve_in(
+    problem: Problem,
+    name: str,
+    store: Path,
+    num_reads: int,
+    num_sweeps: int,
+    seed: int,
+    params: dict[str, Any],
+    *,
+    save: bool,
+    progress: Progress | None,
+    dry_run: bool,
+) -> dict[str, Any]:
+    bqm = problem.bqm()
+    options = _options(params, num_sweeps)
+    connection = connect(name, store=store, seed=seed, options=options)
+    try:
+        plan = make_plan(
+            bqm,
+            connection,
+            name,
+            num_reads=num_reads,
+            seed=seed,
+            params=params,
+            cache_dir=store / "embeddings",
+        )
+        plan["options"] = options
+        if dry_run:
+            return dry_run_report(problem, plan)
+        run = {
+            "run_id": new_run_id(),
+            "sampler": name,
+            "solver": plan["solver"],
+            "problem": str(problem.path) if problem.path is not None else problem.name,
+            "problem_sha256": problem.hash,
+            "bqm_sha256": bqm_hash(bqm),
+            "formulation": problem.formulation,
+            "num_reads": num_reads,
+            "seed": seed,
+            "plan": plan,
+            "problem_text": problem.text or json.dumps(problem.spec, default=str),
+        }
+        ledger = Ledger(store) if save else None
+        if ledger is not None:
+            ledger.create_run(run)
+        return execute(run, problem, ledger, connection, save=save, progress=progress)
+    finally:
+        connection.close()
+
+
+def dry_run_report(problem: Problem, plan: dict[str, Any]) -> dict[str, Any]:
+    """What would be submitted: sizes, chains and the estimated QPU access time."""
+    keep = (
+        "sampler",
+        "solver",
+        "category",
+        "num_reads",
+        "logical_qubits",
+        "physical_qubits",
+        "max_chain_length",
+        "mean_chain_length",
+        "chain_strength",
+        "chain_strength_method",
+        "chain_break_method",
+        "embedding_method",
+        "embedding_source",
+        "time_limit",
+        "estimated_access_time_us",
+    )
+    report = {k: plan[k] for k in keep if k in plan}
+    report["submissions"] = max(len(plan.get("transforms", [])), 1)
+    report["problem"] = str(problem.path) if problem.path is not None else problem.name
+    report["dry_run"] = True
+    return report
+
+
+def execute(
+    run: dict[str, Any],
+    problem: Problem,
+    ledger: Ledger | None,
+    connection: Any,
+    *,
+    save: bool = True,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Send or complete every submission of ``run`` and write its run record."""
+    from qanneal.solve import build_record
+
+    run_id, plan = run["run_id"], run["plan"]
+    bqm = problem.bqm()
+    if bqm_hash(bqm) != run["bqm_sha256"]:
+        raise LedgerError(
+            f"run {run_id}: the problem rebuilt from the ledger differs from the one submitted "
+            "(a changed data file?); its answers cannot be decoded"
+        )
+    session = submit.Session(run, ledger, connection)
+    start = time.perf_counter()
+    try:
+        logical, report = submit.sample_plan(bqm, plan, session)
+    except LeapError as error:
+        if ledger is not None:
+            ledger.update_run(run_id, state="pending", error=str(error))
+        raise
+    except KeyboardInterrupt:
+        if ledger is None:
+            raise
+        ledger.update_run(run_id, state="pending", error="interrupted while waiting")
+        raise LeapInterrupted(
+            f"interrupted while waiting for Leap; run {run_id} is pending: "
+            f"`qanneal leap fetch {run_id}` finishes it"
+        ) from None
+    if ledger is not None:
+        ledger.update_run(run_id, state="answered", error=None)
+    if progress is not None:
+        progress(1, 1)
+    readout = problem.readout(logical, "bqm")
+    parameters = {**plan["params"], "num_reads": run["num_reads"]}
+    record = build_record(
+        problem,
+        run["sampler"],
+        parameters,
+        run["seed"],
+        logical,
+        readout,
+        time.perf_counter() - start,
+        False,
+        run["num_reads"],
+    )
+    record["run_id"] = run_id
+    record["qpu"] = {**report, "logical_energy": record["best"]["energy"]} if report else None
+    record["leap"] = {
+        "solver": plan["solver"],
+        "problem_ids": logical.info.get("problem_ids", []),
+        "estimated_access_time_us": plan.get("estimated_access_time_us"),
+        "ledger": str(ledger.path) if ledger is not None else None,
+    }
+    if save and ledger is not None:
+        path = ledger.directory / f"{run_id}.json"
+        if path.exists():  # saved by a process that died before marking the run done
+            record["record"] = str(path)
+        else:
+            save_record(record, ledger.directory)
+        ledger.update_run(run_id, state="done", record=record["record"])
+    return record
+
+
+def _rebuild(run: dict[str, Any]) -> Problem:
+    """The problem of a ledger run, from the file text stored with it."""
+    text = run["problem_text"]
+    path = Path(run["problem"]) if run["problem"] and run["problem"].endswith(".toml") else None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return problem_from_dict(json.loads(text))
+    return problem_from_dict(document, text=text, path=path)
+
+
+def fetch(
+    out_dir: str | os.PathLike[str], ident: str, *, progress: Progress | None = None
+) -> dict[str, Any]:
+    """Finish the ledger run ``ident`` (run id prefix or Leap problem id): retrieve its
+    answers, unembed them with the stored embedding, write its run record."""
+    from qanneal.results import load_record
+
+    ledger = Ledger(out_dir)
+    run = ledger.find_run(ident)
+    if run["state"] == "done":
+        return load_record(out_dir, run["run_id"])
+    problem = _rebuild(run)
+    connection = connect(
+        run["sampler"], store=Path(out_dir), seed=run["seed"], options=run["plan"]["options"]
+    )
+    try:
+        return execute(run, problem, ledger, connection, progress=progress)
+    finally:
+        connection.close()
+
+
+def fetch_pending(out_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """:func:`fetch` every run that is not done (oldest first); stops at the first error."""
+    return [
+        fetch(out_dir, run["run_id"])
+        for run in Ledger(out_dir).runs(("submitting", "pending", "answered"))
+    ]
+
+
+def status(out_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """One row per ledger run: id, time, sampler, solver, state, problem ids, record."""
+    ledger = Ledger(out_dir)
+    rows = []
+    for run in ledger.runs():
+        submissions = ledger.submissions(run["run_id"])
+        rows.append(
+            {
+                "run_id": run["run_id"],
+                "created": run["created"],
+                "sampler": run["sampler"],
+                "solver": run["solver"],
+                "state": run["state"],
+                "problem": run["problem"],
+                "submissions": len(submissions),
+                "problem_ids": [s["problem_id"] for s in submissions if s["problem_id"]],
+                "submission_states": [s["state"] for s in submissions],
+                "estimated_access_time_us": run["plan"].get("estimated_access_time_us"),
+                "record": run["record"],
+                "error": run["error"],
+            }
+        )
+    return rows

@@ -1,0 +1,275 @@
+"""Sending a plan's problems to Leap with the ledger written around every step.
+
+A :class:`Session` sends (or, for a run found in the ledger, completes) each submission:
+a ledger row is written *before* the upload, the Leap problem id as soon as it is known,
+and only then does it wait for the answer. A submission that has an id is retrieved
+(``retrieve_answer``); one that may have reached Leap is looked up by its label; one that
+certainly did not is sent. So nothing is submitted twice.
+
+Transient failures before a problem reaches Leap (refused connection, failed upload) are
+retried :data:`RETRIES` times with exponential backoff from :data:`BACKOFF_S` seconds; a
+transient failure while retrieving an answer is retried the same way.
+
+Spin-reversal transforms go through dwave-preprocessing's
+``SpinReversalTransformComposite`` with explicit, seeded transforms; its child sends
+submission k on its k-th call, so the same code un-flips answers sent now and answers
+retrieved later.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import dimod
+import numpy as np
+
+from qanneal.leap import chains as chain_tools
+from qanneal.leap import embedding as emb
+from qanneal.leap.client import MaybeSubmitted, NotSubmitted
+from qanneal.leap.errors import LeapError, translate
+from qanneal.leap.ledger import Ledger
+from qanneal.leap.plan import solver_parameters
+
+RETRIES = 3
+BACKOFF_S = 1.0
+
+
+def _label(run: dict[str, Any], submission_id: str) -> str:
+    user = run["plan"].get("label")
+    return f"{user} [qanneal {submission_id}]" if user else f"qanneal {submission_id}"
+
+
+class Session:
+    """One pass over a run's submissions, with the ledger written around every step."""
+
+    def __init__(self, run: dict[str, Any], ledger: Ledger | None, connection: Any) -> None:
+        self.run = run
+        self.ledger = ledger
+        self.connection = connection
+        self.rows = (
+            {s["submission_id"]: s for s in ledger.submissions(run["run_id"])}
+            if (ledger is not None)
+            else {}
+        )
+        self.hint = f"`qanneal leap fetch {run['run_id']}` completes it"
+
+    def _note(self, submission_id: str, **fields: Any) -> None:
+        if self.ledger is not None:
+            self.ledger.update_submission(submission_id, **fields)
+
+    def _retrieve(self, problem_id: str) -> dimod.SampleSet:
+        for attempt in range(RETRIES + 1):
+            try:
+                return self.connection.retrieve(problem_id)
+            except Exception as error:
+                if attempt == RETRIES or not is_transient(error):
+                    context = f"run {self.run['run_id']} is pending; {self.hint}"
+                    raise translate(error, context) from None
+                time.sleep(BACKOFF_S * 2**attempt)
+        raise AssertionError("unreachable")
+
+    def obtain(
+        self, position: int, purpose: str, bqm: dimod.BQM, params: dict[str, Any]
+    ) -> dimod.SampleSet:
+        """The answer of submission ``position``: retrieved if Leap has it, else sent."""
+        submission_id = f"{self.run['run_id']}.{purpose}{position}"
+        label = _label(self.run, submission_id)
+        row = self.rows.get(submission_id)
+        if row is not None and not row.get("problem_id") and row["state"] == "submitting":
+            found = self.connection.find(label)  # it may have reached Leap before
+            if found:
+                self._note(submission_id, problem_id=found[0], state="pending")
+                row = {**row, "problem_id": found[0]}
+        if row is not None and row.get("problem_id"):
+            answer = self._retrieve(row["problem_id"])
+            self._note(submission_id, state="answered")
+            return answer
+        if row is None and self.ledger is not None:
+            self.ledger.add_submission(self.run["run_id"], position, purpose, label)
+        submitted = self._submit(submission_id, bqm, label, params)
+        self._note(submission_id, problem_id=submitted.problem_id, state="pending")
+        try:
+            answer = submitted.result()
+        except Exception as error:
+            raise translate(error, f"run {self.run['run_id']} is pending; {self.hint}") from None
+        self._note(submission_id, state="answered")
+        return answer
+
+    def _submit(
+        self, submission_id: str, bqm: dimod.BQM, label: str, params: dict[str, Any]
+    ) -> Any:
+        for attempt in range(1, RETRIES + 2):
+            self._note(submission_id, attempts=attempt, state="submitting")
+            try:
+                return self.connection.submit(bqm, label, params)
+            except NotSubmitted as refused:
+                self._note(submission_id, state="not-submitted", error=str(refused))
+                if not refused.transient or attempt > RETRIES:
+                    raise translate(
+                        refused.cause,
+                        f"nothing reached Leap ({attempt} tries); after fixing it, {self.hint}",
+                    ) from None
+                time.sleep(BACKOFF_S * 2 ** (attempt - 1))
+            except MaybeSubmitted as unsure:
+                self._note(submission_id, error=str(unsure))
+                raise translate(
+                    unsure.cause,
+                    f"the problem may have reached Leap and is not sent again; {self.hint} "
+                    "(it looks the problem up by its label)",
+                ) from None
+        raise AssertionError("unreachable")
+
+
+def is_transient(error: BaseException) -> bool:
+    """A retrieval failure worth another try: a timeout or a dropped connection."""
+    import requests
+    from dwave.cloud import exceptions as cloud
+
+    return isinstance(error, cloud.RequestTimeout | requests.ConnectionError | requests.Timeout)
+
+
+class _Child:
+    """The child of SpinReversalTransformComposite: its k-th call is submission k."""
+
+    def __init__(self, session: Session) -> None:
+        self.parameters: dict[str, list[str]] = {}
+        self.properties: dict[str, Any] = {}
+        self.session = session
+        self.position = 0
+        self.infos: list[dict[str, Any]] = []
+
+    def sample(self, bqm: dimod.BQM, **params: Any) -> dimod.SampleSet:
+        answer = self.session.obtain(self.position, "run", bqm, params)
+        self.position += 1
+        self.infos.append(dict(answer.info))
+        return answer
+
+
+def _embed(bqm: dimod.BQM, plan: dict[str, Any], strength: float, connection: Any) -> Any:
+    from dwave.embedding import EmbeddedStructure
+
+    embedding = emb.as_embedding(bqm, plan["chains"])
+    structure = EmbeddedStructure(connection.edgelist, embedding)
+    return structure.embed_bqm(bqm, chain_strength=strength, smear_vartype=dimod.SPIN)
+
+
+def _solver_params(plan: dict[str, Any], bqm: dimod.BQM, reads: int) -> dict[str, Any]:
+    params = solver_parameters(plan["params"])
+    if plan["category"] == "hybrid":
+        return {"time_limit": plan["time_limit"]}
+    if "initial_state" in params:
+        given = params["initial_state"]
+        values = dict(zip(bqm.variables, given, strict=True)) if isinstance(given, list) else given
+        spin = {v: 1 if float(x) > 0 else -1 for v, x in values.items()}
+        embedded = {
+            q: s if bqm.vartype is dimod.SPIN else (s + 1) // 2
+            for v, chain in zip(bqm.variables, plan["chains"], strict=True)
+            for q in chain
+            for s in [spin[str(v)] if str(v) in spin else spin[v]]
+        }
+        params["initial_state"] = embedded
+    return {**params, "num_reads": reads}
+
+
+def _scan(session: Session, bqm: dimod.BQM, plan: dict[str, Any]) -> None:
+    """chain_strength = 'auto': try strengths in increasing order, keep the weakest that
+    holds (see qanneal.leap.chains)."""
+    scan = []
+    for position, factor in enumerate(chain_tools.AUTO_FACTORS):
+        strength = chain_tools.chain_strength_value("auto", bqm, factor)
+        target = _embed(bqm, plan, strength, session.connection)
+        answer = session.obtain(
+            position, "scan", target, _solver_params(plan, bqm, plan["scan_reads"])
+        )
+        fraction = chain_tools.broken_fraction(answer, plan["chains"])
+        scan.append({"chain_strength": strength, "chain_break_fraction": fraction})
+        if fraction <= plan["chain_break_threshold"]:
+            break
+    plan["scan"] = scan
+    plan["chain_strength"] = chain_tools.pick_auto(scan, plan["chain_break_threshold"])
+
+
+def sample_plan(
+    bqm: dimod.BQM, plan: dict[str, Any], session: Session
+) -> tuple[dimod.SampleSet, dict[str, Any]]:
+    """Send (or retrieve) every submission of a plan; (logical sample set, QPU report)."""
+    if plan["category"] == "hybrid":
+        answer = session.obtain(0, "run", bqm, _solver_params(plan, bqm, 0))
+        answer.info.update(answer_info([dict(answer.info)]))
+        return one_row_per_read(answer), {}
+    from dwave.embedding import unembed_sampleset
+    from dwave.preprocessing import SpinReversalTransformComposite
+
+    if plan["chain_strength"] is None:
+        _scan(session, bqm, plan)
+        if session.ledger is not None:
+            session.ledger.update_run(session.run["run_id"], plan=plan)
+    target = _embed(bqm, plan, plan["chain_strength"], session.connection)
+    order = list(target.variables)
+    srts = [[q in set(flips) for q in order] for flips in plan["transforms"]]
+    child = _Child(session)
+    composite = SpinReversalTransformComposite(child)
+    transforms: dict[str, Any] = (
+        {"srts": np.array(srts, dtype=bool)} if srts else {"num_spin_reversal_transforms": 0}
+    )
+    params = _solver_params(plan, bqm, plan["reads_per_submission"])
+    physical = composite.sample(target, **transforms, **params)
+    physical.resolve()
+    embedding = emb.as_embedding(bqm, plan["chains"])
+    method = chain_tools.break_method(plan["chain_break_method"], bqm, embedding)
+    logical = unembed_sampleset(physical, embedding, bqm, chain_break_method=method)
+    if not len(logical):
+        raise LeapError(
+            "every read had a broken chain and chain_break_method 'discard' dropped them all: "
+            "use 'majority_vote' or a stronger chain_strength"
+        )
+    report = {
+        key: plan[key]
+        for key in (
+            "logical_qubits",
+            "physical_qubits",
+            "max_chain_length",
+            "mean_chain_length",
+            "chain_strength",
+            "chain_strength_method",
+            "chain_break_method",
+            "embedding_method",
+            "embedding_source",
+        )
+    }
+    report["chain_break_fraction"] = chain_tools.broken_fraction(physical, plan["chains"])
+    report["chain_strength_scan"] = plan.get("scan")
+    report["num_spin_reversal_transforms"] = len(plan["transforms"])
+    report["physical_reads"] = int(physical.record.num_occurrences.sum())
+    report["discarded_reads"] = (
+        report["physical_reads"] - int(logical.record.num_occurrences.sum())
+        if len(logical)
+        else report["physical_reads"]
+    )
+    logical.info.update(answer_info(child.infos))
+    return one_row_per_read(logical), report
+
+
+def one_row_per_read(sampleset: dimod.SampleSet) -> dimod.SampleSet:
+    """The sample set with every read on its own row (QPU answers come aggregated), so
+    that shares of reads count reads, not distinct samples."""
+    counts = sampleset.record.num_occurrences
+    if np.all(counts == 1):
+        return sampleset
+    record = np.repeat(sampleset.record, counts)
+    record["num_occurrences"][:] = 1
+    return dimod.SampleSet(record, sampleset.variables, sampleset.info, sampleset.vartype)
+
+
+def answer_info(infos: list[dict[str, Any]]) -> dict[str, Any]:
+    """Timing summed over the submissions' answers, and their problem ids."""
+    timing: dict[str, float] = {}
+    for info in infos:
+        for key, value in info.get("timing", {}).items():
+            if isinstance(value, int | float):
+                timing[key] = timing.get(key, 0) + value
+    for key in timing:  # per-sample times are averaged over submissions, totals added
+        if key.endswith("_per_sample"):
+            timing[key] /= len(infos)
+    return {"timing": timing, "problem_ids": [info.get("problem_id") for info in infos]}
