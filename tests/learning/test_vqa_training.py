@@ -198,3 +198,68 @@ def test_cli_bad_parameters_are_one_line_errors(param, message, tmp_path):
     assert result.exit_code == 2
     assert result.output.startswith("error: ") and message in result.output
     assert result.output.count("\n") == 1
+
+
+def test_choice_bits_are_qubits_of_the_cost_when_the_model_has_them():
+    """Augmented choice variables (activation, width) are scored by the model itself."""
+    x, y = _xor_like()
+    try:
+        model = BinaryNeuralNetwork(
+            2, x, y, hidden=[3], bias=False, choices=["activation", "width"]
+        )
+    except TypeError:
+        pytest.skip("this checkout's BiNN has no choice variables yet")
+    cost = DiagonalCost.from_model(model)
+    n = model.num_variables
+    assert n == 6 + 3 + 2 and cost.num_qubits == n
+    spins = enumerate_states(0, 2**n, n)
+    assert cost.table()[2**n - 1 - np.arange(2**n)] == pytest.approx(model.energy(spins))
+    result = train_hypernetwork(model, depth=1, runs=2, steps=60, learning_rate=0.1, seed=0)
+    best = result.summary["best"]["spins"]
+    assert len(best) == n and result.summary["best"]["loss"] == pytest.approx(cost.minimum()[0])
+
+
+def test_mps_fidelities_equal_statevector_fidelities():
+    ansatz = Ansatz(5, depth=2, entangler="cnot")
+    cost = DiagonalCost.from_table(random_table(5))
+    rng = np.random.default_rng(4)
+    first, second = rng.uniform(-np.pi, np.pi, (2, 3, ansatz.num_parameters))
+    exact = Estimator(ansatz, cost).fidelity(first, second)
+    mps = Estimator(ansatz, cost, backend="mps", bond_dim=4).fidelity(first, second)
+    assert mps == pytest.approx(exact, abs=1e-10)
+    assert Estimator(ansatz, cost).fidelity(first, first) == pytest.approx(1.0)
+
+
+def test_qn_spsa_metric_estimate_averages_to_the_fubini_study_metric():
+    from qanneal.learning.vqa.train import QNSPSA
+
+    ansatz = Ansatz(3, depth=1)
+    estimator = Estimator(ansatz, DiagonalCost.from_table(random_table(3)))
+    theta = np.random.default_rng(2).uniform(-np.pi, np.pi, ansatz.num_parameters)
+    d, h = ansatz.num_parameters, 1e-3
+    hessian = np.empty((d, d))
+    eye = np.eye(d) * h
+    for i in range(d):
+        for j in range(d):
+            shifts = [eye[i] + eye[j], eye[i] - eye[j], -eye[i] + eye[j], -eye[i] - eye[j]]
+            rows = np.array([theta + s for s in shifts])
+            f = estimator.fidelity(np.repeat(theta[None], 4, axis=0), rows)
+            hessian[i, j] = (f[0] - f[1] - f[2] + f[3]) / (4 * h * h)
+    config = TrainingConfig(optimizer="qn-spsa", metric_perturbation=1e-3)
+    optimiser = QNSPSA((20_000, d), config)
+    many = np.repeat(theta[None], 20_000, axis=0)
+    optimiser.step(many, np.zeros_like(many), estimator, np.random.default_rng(0))
+    assert optimiser.metric.mean(axis=0) == pytest.approx(-0.5 * hessian, abs=0.03)
+
+
+def test_qn_spsa_training_finds_a_known_minimum():
+    table = random_table(4, seed=12) + 1.0
+    table[0b1001] = 0.0
+    estimator = Estimator(Ansatz(4, depth=1), DiagonalCost.from_table(table))
+    config = TrainingConfig(runs=12, steps=200, learning_rate=0.02, optimizer="qn-spsa")
+    result = train(estimator, config, seed=3)
+    assert result.method == "spsa"
+    assert np.median(result.final_energy) < 0.5 * table.mean()
+    assert np.any(result.final_energy < 0.1)
+    with pytest.raises(SamplerError, match="optimizer = 'lbfgs'"):
+        TrainingConfig(optimizer="lbfgs")

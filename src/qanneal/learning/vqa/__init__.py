@@ -9,8 +9,8 @@ state returns networks.
 Modules: ``ansatz`` (hardware-efficient circuit), ``statevector`` (exact simulator,
 adjoint gradient), ``mps`` (bond-dimension-χ simulator with exact sampling), ``cost``
 (the diagonal Ĉ from a model), ``estimate`` (exact or shot estimates, parameter shift,
-SPSA), ``train`` (Adam over a batch of runs), ``analysis`` (sampled networks, Hamming
-distances), ``sampler`` (the ``vqa`` registry sampler).
+SPSA, fidelities), ``train`` (Adam or QN-SPSA over a batch of runs), ``analysis``
+(sampled networks, Hamming distances), ``sampler`` (the ``vqa`` registry sampler).
 
 Example:
     >>> import numpy as np

@@ -100,6 +100,18 @@ class Estimator:
         indices = sample_indices(self.probabilities(parameters), shots, rng)
         return index_to_bits(indices, self.ansatz.num_qubits)
 
+    def fidelity(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """|⟨ψ(θ)|ψ(θ')⟩|² for matching rows of two (B, d) parameter arrays (exact: the
+        simulator's overlap; a device would estimate it by compute–uncompute shots)."""
+        a, b = self.ansatz.check_parameters(first), self.ansatz.check_parameters(second)
+        if isinstance(self.simulator, MPSSimulator):
+            amplitude = self.simulator.run(a).overlap(self.simulator.run(b))
+        else:
+            amplitude = np.einsum(
+                "bx,bx->b", np.conj(self.simulator.states(a)), self.simulator.states(b)
+            )
+        return np.abs(amplitude) ** 2
+
     def energy(self, parameters: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """E(θ) per row: exact, or the mean cost of ``shots`` samples."""
         theta = self.ansatz.check_parameters(parameters)

@@ -73,6 +73,13 @@ class MPSState:
             acc = grown.reshape(self.batch, -1, tensor.shape[3])
         return acc[:, :, 0]
 
+    def overlap(self, other: MPSState) -> np.ndarray:
+        """⟨self|other⟩ per run of the batch (a left-to-right transfer contraction)."""
+        env = np.ones((self.batch, 1, 1), dtype=np.result_type(self.tensors[0], other.tensors[0]))
+        for mine, theirs in zip(self.tensors, other.tensors, strict=True):
+            env = np.einsum("bac,baid,bcie->bde", env, np.conj(mine), theirs)
+        return env[:, 0, 0]
+
     def sample(self, shots: int, rng: np.random.Generator) -> np.ndarray:
         """(B, shots, n) uint8 bits drawn exactly from |ψ|² of each MPS of the batch."""
         batch, n = self.batch, self.num_qubits

@@ -65,6 +65,7 @@ def train_hypernetwork(
     bond_dim: int = 16,
     shots: int | None = None,
     gradient: str = "auto",
+    optimizer: str = "adam",
     rotations: str = "ry",
     entangler: str = "cz",
     initial: str = "plus",
@@ -79,7 +80,8 @@ def train_hypernetwork(
     else the MPS with ``shots = num_samples`` unless shots are given). ``shots = None``
     trains on the exact E(θ); with shots the estimates are sample means. ``gradient``: 'auto'
     (adjoint, parameter shift for an exact MPS, SPSA with shots), 'adjoint',
-    'parameter-shift', 'finite-difference' or 'spsa'.
+    'parameter-shift', 'finite-difference' or 'spsa'. ``optimizer``: 'adam' or 'qn-spsa'
+    (quantum-natural SPSA with blocking; its gradient is SPSA unless one is given).
 
     >>> import numpy as np
     >>> from qanneal.models import BinaryPerceptron
@@ -112,6 +114,7 @@ def train_hypernetwork(
         learning_rate=learning_rate,
         gradient=gradient,
         final_shots=num_samples,
+        optimizer=optimizer,
     )
     rng = np.random.default_rng(seed)
     training = train(estimator, config, seed=int(rng.integers(2**63)))
@@ -133,6 +136,7 @@ class VQASampler:
         "bond_dim": [],
         "shots": [],
         "gradient": [],
+        "optimizer": [],
         "rotations": [],
         "entangler": [],
         "initial": [],
@@ -142,6 +146,7 @@ class VQASampler:
     properties: ClassVar[dict[str, Any]] = {
         "backends": ("auto", "statevector", "mps"),
         "gradients": ("auto", "adjoint", "parameter-shift", "finite-difference", "spsa"),
+        "optimizers": ("adam", "qn-spsa"),
         "auto_mps_qubits": AUTO_MPS_QUBITS,
     }
 
@@ -158,6 +163,7 @@ class VQASampler:
         bond_dim: int = 16,
         shots: int | None = None,
         gradient: str = "auto",
+        optimizer: str = "adam",
         rotations: str = "ry",
         entangler: str = "cz",
         initial: str = "plus",
@@ -186,6 +192,7 @@ class VQASampler:
             bond_dim=bond_dim,
             shots=shots,
             gradient=gradient,
+            optimizer=optimizer,
             rotations=rotations,
             entangler=entangler,
             initial=initial,

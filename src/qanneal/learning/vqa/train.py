@@ -1,4 +1,4 @@
-"""Variational training: Adam on E(θ) for a batch of independent runs at once.
+"""Variational training: Adam (or QN-SPSA) on E(θ) for a batch of independent runs at once.
 
 Every run starts from its own random angles, and all runs advance together (one
 batched simulation per step), so the talks' "≥ 200 optimisation runs per depth" is
@@ -29,6 +29,7 @@ from qanneal.errors import SamplerError
 from qanneal.learning.vqa.estimate import GRADIENTS, Estimator
 
 Callback = Callable[[int, np.ndarray], None]
+OPTIMIZERS = ("adam", "qn-spsa")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,10 @@ class TrainingConfig:
     epsilon: float = 1e-8
     spsa_perturbation: float = 0.1
     final_shots: int = 1024
+    optimizer: str = "adam"
+    metric_perturbation: float = 0.01
+    metric_regularization: float = 0.01
+    blocking: bool = True
 
     def __post_init__(self) -> None:
         for key in ("runs", "steps", "final_shots"):
@@ -55,6 +60,10 @@ class TrainingConfig:
         for key in ("learning_rate", "init_scale", "spsa_perturbation"):
             if not getattr(self, key) > 0:
                 raise SamplerError(f"vqa: {key} = {getattr(self, key)!r} must be > 0")
+        if self.optimizer not in OPTIMIZERS:
+            raise SamplerError(
+                f"vqa: optimizer = {self.optimizer!r} is not one of {', '.join(OPTIMIZERS)}"
+            )
         if self.gradient != "auto" and self.gradient not in GRADIENTS:
             raise SamplerError(
                 f"vqa: gradient = {self.gradient!r} is not one of auto, {', '.join(GRADIENTS)}"
@@ -65,7 +74,7 @@ class TrainingConfig:
         SPSA with shots."""
         if self.gradient != "auto":
             return self.gradient
-        if not estimator.exact:
+        if not estimator.exact or self.optimizer == "qn-spsa":
             return "spsa"
         return "adjoint" if estimator.backend == "statevector" else "parameter-shift"
 
@@ -106,8 +115,62 @@ class Adam:
         return parameters - c.learning_rate * first / (np.sqrt(second) + c.epsilon)
 
 
-def _circuits_per_step(method: str, num_parameters: int) -> int:
-    return {"adjoint": 1, "spsa": 2}.get(method, 2 * num_parameters + 1)
+class QNSPSA:
+    """Quantum-natural SPSA (Gacon, Zoufal, Carleo, Woerner, Quantum 5, 567 (2021)).
+
+    Each step estimates the Fubini–Study metric g = −½ ∂²F(θ, θ')|_{θ'=θ} from four
+    fidelities at random directions Δ1, Δ2 ∈ {±1}^d and step ε,
+
+        Ĝ = −½ · δF/(2ε²) · (Δ1Δ2ᵀ + Δ2Δ1ᵀ)/2,
+        δF = F(θ+ε(Δ1+Δ2)) − F(θ+εΔ1) − F(θ−ε(Δ1−Δ2)) + F(θ−εΔ1),
+
+    averages it over steps (Ḡ_k = (k Ḡ_{k−1} + Ĝ_k)/(k+1)), makes it positive definite
+    as |Ḡ| + βI (eigenvalues replaced by their absolute values), and moves
+    θ ← θ − η (|Ḡ| + βI)^{-1} g — with ``blocking``, only where E(θ) does not increase
+    (two more estimates). Fidelities here are the simulator's exact overlaps.
+    """
+
+    def __init__(self, shape: tuple[int, ...], config: TrainingConfig) -> None:
+        self.config = config
+        runs, d = shape
+        self.metric = np.zeros((runs, d, d))
+        self.count = 0
+
+    def step(
+        self,
+        parameters: np.ndarray,
+        gradient: np.ndarray,
+        estimator: Estimator,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
+        c = self.config
+        eps = c.metric_perturbation
+        d1 = rng.choice(np.array([-1.0, 1.0]), size=parameters.shape)
+        d2 = rng.choice(np.array([-1.0, 1.0]), size=parameters.shape)
+        shifted = [eps * (d1 + d2), eps * d1, -eps * (d1 - d2), -eps * d1]
+        base = np.concatenate([parameters] * 4)
+        fid = estimator.fidelity(base, np.concatenate([parameters + v for v in shifted]))
+        f = fid.reshape(4, -1)
+        delta_f = f[0] - f[1] - f[2] + f[3]
+        outer = 0.5 * (d1[:, :, None] * d2[:, None, :] + d2[:, :, None] * d1[:, None, :])
+        estimate = (-0.25 * delta_f / eps**2)[:, None, None] * outer
+        self.metric = (self.count * self.metric + estimate) / (self.count + 1)
+        self.count += 1
+        values, vectors = np.linalg.eigh(self.metric)
+        inverse = 1.0 / (np.abs(values) + c.metric_regularization)
+        natural = np.einsum("bij,bj,bkj,bk->bi", vectors, inverse, vectors, gradient)
+        proposal = parameters - c.learning_rate * natural
+        if not c.blocking:
+            return proposal
+        # blocking (Gacon et al. §III): keep a run's step only if E does not increase
+        both = estimator.energy(np.concatenate([parameters, proposal]), rng)
+        before, after = both[: len(parameters)], both[len(parameters) :]
+        return np.where((after <= before)[:, None], proposal, parameters)
+
+
+def _circuits_per_step(method: str, num_parameters: int, optimizer: str) -> int:
+    extra = 10 if optimizer == "qn-spsa" else 0  # four fidelities (two circuits each), blocking
+    return {"adjoint": 1, "spsa": 2}.get(method, 2 * num_parameters + 1) + extra
 
 
 def train(
@@ -130,13 +193,17 @@ def train(
         theta = ansatz.check_parameters(initial).copy()
     method = config.method_for(estimator)
     optimiser = Adam(theta.shape, config)
+    natural = QNSPSA(theta.shape, config) if config.optimizer == "qn-spsa" else None
     history = np.empty((config.steps + 1, theta.shape[0]))
     start = time.perf_counter_ns()
     for step in range(config.steps):
         c = config.spsa_perturbation / (step + 1) ** 0.101
         energy, grad = estimator.gradient(theta, method, rng, perturbation=c)
         history[step] = energy
-        theta = optimiser.step(theta, grad)
+        if natural is None:
+            theta = optimiser.step(theta, grad)
+        else:
+            theta = natural.step(theta, grad, estimator, rng)
         if callback is not None:
             callback(step + 1, energy)
     if estimator.exact:
@@ -144,8 +211,9 @@ def train(
     else:
         final = estimator.cost(estimator.sample(theta, config.final_shots, rng)).mean(axis=1)
     history[config.steps] = final
-    circuits = config.steps * _circuits_per_step(method, ansatz.num_parameters) + 1
+    per_step = _circuits_per_step(method, ansatz.num_parameters, config.optimizer)
+    circuits = config.steps * per_step + 1
     return TrainingResult(theta, history, final, method, circuits, time.perf_counter_ns() - start)
 
 
-__all__ = ["Adam", "TrainingConfig", "TrainingResult", "train"]
+__all__ = ["OPTIMIZERS", "QNSPSA", "Adam", "TrainingConfig", "TrainingResult", "train"]
