@@ -210,6 +210,9 @@ def test_bad_parameters_are_one_line_errors(slack_file: Path, out: Path) -> None
         "solve", slack_file, "--out", out, "--param", "chain_break_method=vote"
     )
     assert "not a parameter" in fails("solve", slack_file, "--out", out, "--param", "trotter=3")
+    assert "embedding_timeout" in fails(
+        "solve", slack_file, "--out", out, "--param", "embedding_timeout=0"
+    )
     message = fails(
         "solve", slack_file, "--out", out, "--param", "anneal_schedule=[[0.0, 0.0], [1.0, 0.5]]"
     )

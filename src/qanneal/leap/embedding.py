@@ -62,15 +62,23 @@ def structure_hash(bqm: dimod.BQM, edgelist: list[tuple[int, int]], method: str)
 
 
 def find_chains(
-    bqm: dimod.BQM, edgelist: list[tuple[int, int]], *, seed: int, tries: int = 10
+    bqm: dimod.BQM,
+    edgelist: list[tuple[int, int]],
+    *,
+    seed: int,
+    tries: int = 10,
+    timeout: float = 120.0,
 ) -> Chains:
-    """Chains (BQM variable order) from a seeded minorminer search; [] if none found."""
+    """Chains (BQM variable order) from a seeded minorminer search; [] if none is found
+    within ``tries`` restarts and ``timeout`` seconds."""
     import minorminer
 
     order = list(bqm.variables)
     index = {v: k for k, v in enumerate(order)}
     source = [(index[u], index[v]) for u, v in bqm.quadratic]
-    found = minorminer.find_embedding(source, edgelist, random_seed=int(seed) % 2**31, tries=tries)
+    found = minorminer.find_embedding(
+        source, edgelist, random_seed=int(seed) % 2**31, tries=tries, timeout=timeout
+    )
     if any(k not in found for edge in source for k in edge):
         return []
     # minorminer places only variables with interactions; the others get a free qubit each
@@ -113,7 +121,8 @@ def not_embeddable(bqm: dimod.BQM, graph: Any, solver: str) -> EmbeddingError:
     return EmbeddingError(
         f"no embedding found for {bqm.num_variables} variables with {bqm.num_interactions} "
         f"couplings on {solver} (its largest clique holds {clique} variables): use fewer "
-        "patterns or a smaller model, raise embedding_tries, or use sampler 'hybrid'"
+        "patterns or a smaller model, raise embedding_tries or embedding_timeout, or use "
+        "sampler 'hybrid'"
     )
 
 

@@ -12,7 +12,8 @@ Parameters a Leap sampler takes in ``[solve.params]``:
   ``num_spin_reversal_transforms`` (dwave-preprocessing's SpinReversalTransformComposite:
   one submission per transform, reads split between them);
 - embedding: ``chain_strength``, ``chain_break_method``, ``chain_break_threshold`` and
-  ``scan_reads`` (for ``chain_strength = "auto"``), ``embedding_tries`` (minorminer);
+  ``scan_reads`` (for ``chain_strength = "auto"``), ``embedding_tries`` and
+  ``embedding_timeout`` (minorminer restarts and seconds, default 10 and 120);
 - ``mock-qpu`` only: ``pegasus_size`` (default 16);
 - ``hybrid``: ``time_limit`` (seconds; default the solver's minimum for the problem), ``label``.
 
@@ -53,6 +54,7 @@ EMBEDDING_PARAMETERS = (
     "chain_break_threshold",
     "scan_reads",
     "embedding_tries",
+    "embedding_timeout",
 )
 SCAN_READS = 50
 
@@ -76,6 +78,9 @@ def check_parameters(params: dict[str, Any], name: str) -> None:
             )
     chain_tools.check_chain_strength(params.get("chain_strength", "uniform_torque_compensation"))
     chain_tools.check_break_method(params.get("chain_break_method", "majority_vote"))
+    timeout = params.get("embedding_timeout", 120.0)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise SamplerError(f"[solve.params] embedding_timeout = {timeout!r} must be > 0 seconds")
     threshold = params.get("chain_break_threshold", 0.05)
     if not isinstance(threshold, int | float) or not 0 <= threshold < 1:
         raise SamplerError(
@@ -114,6 +119,7 @@ def embed_chains(
     seed: int,
     tries: int,
     cache_dir: Path | None,
+    timeout: float = 120.0,
 ) -> tuple[list[list[int]], str]:
     """(chains, 'cache' | 'search' | 'clique') for ``bqm`` on the connection's QPU."""
     key = emb.structure_hash(bqm, connection.edgelist, method)
@@ -124,7 +130,10 @@ def embed_chains(
     if method == "clique":
         found, source = emb.clique_chains(bqm, qpu_graph(connection)), "clique"
     else:
-        found, source = emb.find_chains(bqm, connection.edgelist, seed=seed, tries=tries), "search"
+        found, source = (
+            emb.find_chains(bqm, connection.edgelist, seed=seed, tries=tries, timeout=timeout),
+            "search",
+        )
         if not found and bqm.num_variables:
             raise emb.not_embeddable(bqm, qpu_graph(connection), connection.solver_name)
     if cache is not None:
@@ -187,6 +196,7 @@ def make_plan(
         method=method,
         seed=seed,
         tries=params.get("embedding_tries", 10),
+        timeout=float(params.get("embedding_timeout", 120.0)),
         cache_dir=cache_dir,
     )
     strength = params.get("chain_strength", "uniform_torque_compensation")

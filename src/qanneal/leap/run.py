@@ -128,7 +128,7 @@ def _solve_in(
             "run_id": new_run_id(),
             "sampler": name,
             "solver": plan["solver"],
-            "problem": str(problem.path) if problem.path is not None else problem.name,
+            "problem": str(problem.path.resolve()) if problem.path is not None else problem.name,
             "problem_sha256": problem.hash,
             "bqm_sha256": bqm_hash(bqm),
             "formulation": problem.formulation,
