@@ -257,3 +257,33 @@ def test_clique_embedding_and_its_size_limit(tmp_path: Path, out: Path, faults: 
     )
     message = fails("solve", big, "--out", out, "--sampler", "qpu-clique")
     assert "largest clique this solver holds has" in message and "hybrid" in message
+
+
+def test_reverse_anneal_from_a_known_state(slack_file: Path, out: Path) -> None:
+    bqm = qanneal.load_problem(slack_file).bqm()
+    start = "[" + ", ".join(["1"] * bqm.num_variables) + "]"
+    record = solve_json(
+        slack_file,
+        out,
+        "--param",
+        "anneal_schedule=[[0.0, 1.0], [10.0, 0.45], [20.0, 1.0]]",
+        "--param",
+        f"initial_state={start}",
+        "--param",
+        "reinitialize_state=true",
+    )
+    assert record["parameters"]["reinitialize_state"] is True
+    wrong = "[" + ", ".join(["1"] * (bqm.num_variables - 1)) + "]"
+    assert "initial_state" in fails(
+        "solve", slack_file, "--out", out, "--param", f"initial_state={wrong}"
+    )
+    assert "cannot be combined" in fails(
+        "solve",
+        slack_file,
+        "--out",
+        out,
+        "--param",
+        f"initial_state={start}",
+        "--param",
+        "num_spin_reversal_transforms=2",
+    )

@@ -167,3 +167,26 @@ def test_mock_qpu_finds_the_exact_ground_state() -> None:
     assert len(answer) == 20 and set(answer.record.num_occurrences) == {1}
     # energies are those of the logical problem
     assert np.allclose(answer.record.energy, bqm.energies(answer))
+
+
+def test_reverse_anneal_initial_state_is_set_on_every_qubit_of_a_chain() -> None:
+    from qanneal.leap.submit import _solver_params
+
+    bqm = dimod.BQM({"a": 1.0, "b": -1.0}, {("a", "b"): 1.0}, 0.0, "BINARY")
+    plan = {
+        "category": "qpu",
+        "chains": [[10, 11], [12]],
+        "params": {
+            "initial_state": {"a": 1, "b": -1},
+            "reinitialize_state": True,
+            "anneal_schedule": [[0.0, 1.0], [10.0, 0.5], [20.0, 1.0]],
+            "chain_strength": "auto",
+            "num_spin_reversal_transforms": 0,
+        },
+    }
+    params = _solver_params(plan, bqm, 7)
+    assert params["initial_state"] == {10: 1, 11: 1, 12: 0}  # BINARY problem: 0/1 values
+    assert params["num_reads"] == 7 and params["reinitialize_state"] is True
+    assert "chain_strength" not in params and "num_spin_reversal_transforms" not in params
+    plan["params"]["initial_state"] = [-1, 1]  # a list in BQM variable order
+    assert _solver_params(plan, bqm.spin, 1)["initial_state"] == {10: -1, 11: -1, 12: 1}

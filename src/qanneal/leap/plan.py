@@ -97,6 +97,27 @@ def check_parameters(params: dict[str, Any], name: str) -> None:
         )
 
 
+def check_initial_state(state: Any, bqm: dimod.BQM) -> None:
+    """A SamplerError unless ``state`` (reverse annealing) gives every variable a value:
+    a list in BQM variable order, or a table keyed by variable name; values ±1 or 0/1."""
+    if state is None:
+        return
+    names = [str(v) for v in bqm.variables]
+    if isinstance(state, list):
+        values = state
+        ok = len(state) == len(names)
+    elif isinstance(state, dict):
+        values = list(state.values())
+        ok = set(map(str, state)) == set(names)
+    else:
+        values, ok = [], False
+    if not ok or any(v not in (-1, 0, 1) or isinstance(v, bool) for v in values):
+        raise SamplerError(
+            f"[solve.params] initial_state must give each of the {len(names)} variables "
+            f"(e.g. {names[0]!r}) a value -1/+1 or 0/1, as a list in variable order or a table"
+        )
+
+
 def solver_parameters(params: dict[str, Any]) -> dict[str, Any]:
     """The parameters that go to the solver itself (not embedding or transform options)."""
     skip = {*EMBEDDING_PARAMETERS, "num_spin_reversal_transforms", "pegasus_size", "label"}
@@ -189,6 +210,7 @@ def make_plan(
         raise SamplerError(
             f"[solve.params] rejected by solver {connection.solver_name}: {error}"
         ) from None
+    check_initial_state(params.get("initial_state"), bqm)
     method = "clique" if name == "qpu-clique" else "minorminer"
     chains, source = embed_chains(
         bqm,
