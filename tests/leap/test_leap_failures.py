@@ -114,6 +114,7 @@ def test_redaction_and_translation() -> None:
     assert TOKEN not in str(error) and str(error).endswith("run r1 is pending")
     assert "upload" in str(translate(cloud.ProblemUploadError("x")))
     assert "not sent again" not in str(translate(cloud.PollingTimeout()))
+    assert "no longer has this problem" in str(translate(cloud.ProblemNotFoundError("gone")))
 
 
 def test_leap_sampler_rejects_native_formulations() -> None:

@@ -101,6 +101,11 @@ def translate(error: BaseException, context: str = "") -> LeapError:
             "Leap refused the API token (authentication failure): check it with "
             "`dwave ping` and replace it with `dwave config create`" + tail
         )
+    if isinstance(error, cloud.ProblemNotFoundError):
+        return LedgerError(
+            f"Leap no longer has this problem ({detail}): answers are kept for a limited time; "
+            "solve the problem again" + tail
+        )
     if isinstance(error, cloud.SolverNotFoundError):
         return LeapSolverError(
             f"no D-Wave solver matches the configured filter ({detail}): `dwave solvers` "
