@@ -186,3 +186,11 @@ def test_dask_local_cluster_gives_the_serial_results(tmp_path):
     assert energies(by_address).items() <= energies(serial).items()
     logged = [json.loads(line) for line in (tmp_path / "d" / "jobs.jsonl").read_text().splitlines()]
     assert len(logged) == 4
+
+
+def test_a_local_process_pool_gives_the_serial_results():
+    serial = compare([tiny_source()], ["sa"], [5, 10], reads=2, seed=6)
+    pooled = compare([tiny_source()], ["sa"], [5, 10], reads=2, seed=6, workers=2)
+    assert sorted(r["key"] for r in pooled.results) == sorted(r["key"] for r in serial.results)
+    for mine, theirs in zip(serial.results, pooled.results, strict=True):
+        assert [r["energy"] for r in mine["reads"]] == [r["energy"] for r in theirs["reads"]]

@@ -70,7 +70,7 @@ def _params(texts: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Instances per problem (data seeds seed, seed+1, …).",
+    help="Instances per problem (data.seed + 0, 1, …, K−1).",
 )
 @click.option(
     "--alphas",
