@@ -32,7 +32,9 @@ def status_command(out_dir: Path, as_json: bool) -> None:
         return
     click.echo(f"{'run':<24} {'state':<11} {'sampler':<10} {'solver':<28} problem ids")
     for row in rows:
-        ids = ", ".join(row["problem_ids"]) or "—"
+        found = row["problem_ids"]
+        ids = ", ".join(found[:2]) + (f" … ({len(found)} in all)" if len(found) > 2 else "")
+        ids = ids or "—"
         click.echo(
             f"{row['run_id']:<24} {row['state']:<11} {row['sampler']:<10} {row['solver']:<28} {ids}"
         )

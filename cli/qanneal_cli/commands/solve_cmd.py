@@ -207,9 +207,13 @@ def print_plan(plan: dict[str, Any]) -> None:
                 f"{label:<16} {value:.4g}" if isinstance(value, float) else f"{label:<16} {value}"
             )
     estimate = plan.get("estimated_access_time_us")
-    text = (
-        "unknown (the solver publishes no timing model)"
-        if estimate is None
-        else (f"{estimate / 1000:.1f} ms")
-    )
+    if estimate is None:
+        text = "unknown (the solver publishes no timing model)"
+    else:
+        scan = (
+            " at most (with the chain-strength scan)"
+            if plan.get("chain_strength_method") == "auto"
+            else ""
+        )
+        text = f"{estimate / 1000:.1f} ms{scan}"
     click.echo(f"{'est. QPU time':<16} {text}")
