@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qanneal import solve
-from qanneal.errors import FormulationError, ProblemFileError, ResourceError
+from qanneal.errors import FormulationError, ProblemFileError, ResourceError, SamplerError
 from qanneal.problem import load_problem, memory_estimate, problem_from_dict
 from qanneal.spec import validate
 
@@ -161,9 +161,24 @@ def test_slack_memory_estimate_counts_couplings():
             "at least one width",
         ),
         (
-            perceptron_doc(model={"type": "binn", "hidden": [2], "choices": ["width"]}),
+            perceptron_doc(model={"choices": ["activation"]}, formulation={"type": "slack"}),
             FormulationError,
-            "choices",
+            "cannot encode model.choices; use formulation 'native' or 'walsh' or 'hidden'",
+        ),
+        (
+            perceptron_doc(model={"choices": ["dropout"]}),
+            ProblemFileError,
+            "only 'activation' for a perceptron",
+        ),
+        (
+            perceptron_doc(model={"type": "binn", "hidden": [2], "choices": ["widht"]}),
+            ProblemFileError,
+            "did you mean 'width'",
+        ),
+        (
+            perceptron_doc(model={"type": "binn", "hidden": [2], "choices": ["width", "width"]}),
+            ProblemFileError,
+            "lists a name twice",
         ),
         (
             perceptron_doc(model={"inputs": 16}, data={"source": "digits"}),
@@ -218,6 +233,23 @@ TINY_POLYNOMIALS = {
         "data": {"source": "teacher", "patterns": 2, "seed": 2},
         "formulation": {"type": "hidden"},
     },
+    "walsh-choices": {
+        "model": {"type": "perceptron", "inputs": 3, "choices": ["activation"]},
+        "data": {"source": "teacher", "patterns": 3, "seed": 1},
+        "loss": {"type": "hinge", "margin": 1.0},
+        "formulation": {"type": "walsh"},
+    },
+    "hidden-choices": {
+        "model": {
+            "type": "binn",
+            "inputs": 3,
+            "hidden": [1],
+            "bias": False,
+            "choices": ["dropout"],
+        },
+        "data": {"source": "teacher", "patterns": 2, "seed": 2},
+        "formulation": {"type": "hidden"},
+    },
 }
 
 
@@ -237,3 +269,19 @@ def test_polynomial_formulations_solve_end_to_end(formulation, sampler):
     if sampler in ("exact", "sa", "tabu"):
         assert record["reduction"]["method"] == "auto"
         assert record["reduction"]["bqm_variables"] == problem.bqm().num_variables
+
+
+def test_augmented_models_go_to_samplers_that_score_with_the_model():
+    """The numba kernels know plain networks only; an augmented model on the native
+    formulation is refused by them with the samplers that take it (exact scores it)."""
+    doc = {
+        "model": {"type": "binn", "inputs": 3, "hidden": [2], "choices": ["dropout", "width"]},
+        "data": {"source": "teacher", "patterns": 3, "seed": 4},
+    }
+    problem = problem_from_dict(doc)
+    assert problem.model_type == "augmented binn"
+    with pytest.raises(SamplerError, match="samplers that can: exact"):
+        solve(problem, "sa", num_reads=2, save=False)
+    record = solve(problem, "exact", num_reads=1, save=False)
+    assert record["best"]["train_errors"] == 0
+    assert set(record["best"]["weights"]) == {"W1", "b1", "V", "c", "mask", "width"}

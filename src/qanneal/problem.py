@@ -29,7 +29,7 @@ from qanneal.errors import FormulationError, ProblemFileError, ResourceError
 from qanneal.hubo import POLYNOMIAL_FORMULATIONS, expand
 from qanneal.hubo.slack import BYTES_PER_INTERACTION, SlackQubo, build_slack_qubo, slack_size
 from qanneal.models import BinaryModel, BinaryNeuralNetwork, BinaryPerceptron, datasets
-from qanneal.spec import validate
+from qanneal.spec import CHOICE_FORMULATIONS, validate
 
 
 def available_memory() -> int:
@@ -48,7 +48,12 @@ def _build_model(spec: dict[str, Any], inputs: int, data: datasets.Dataset | Non
     model, loss = spec["model"], spec["loss"]
     x = None if data is None else data.x_train
     y = None if data is None else data.y_train
-    common = {"bias": model["bias"], "loss": loss["type"], "margin": loss["margin"]}
+    common = {
+        "bias": model["bias"],
+        "loss": loss["type"],
+        "margin": loss["margin"],
+        "choices": model["choices"] or (),
+    }
     if model["type"] == "perceptron":
         return BinaryPerceptron(inputs, x, y, **common)
     return BinaryNeuralNetwork(inputs, x, y, hidden=model["hidden"], **common)
@@ -59,8 +64,9 @@ def _draw_data(spec: dict[str, Any], base: Path, origin: str) -> datasets.Datase
     seed, fraction, source = data["seed"], data["test_fraction"], data["source"]
     if source == "random":
         return datasets.random_patterns(inputs, data["patterns"], seed=seed, test_fraction=fraction)
-    if source == "teacher":
-        teacher = _build_model(spec, inputs, None)
+    if source == "teacher":  # a plain network: the choice variables are the student's
+        plain = {**spec, "model": {**spec["model"], "choices": None}}
+        teacher = _build_model(plain, inputs, None)
         return datasets.teacher_patterns(
             inputs,
             data["patterns"],
@@ -121,10 +127,10 @@ class Problem:
                 "or model.inputs, or use formulation 'native'"
             )
         self.formulation: str = spec["formulation"]["type"]
-        if spec["model"]["choices"]:
+        if spec["model"]["choices"] and self.formulation not in CHOICE_FORMULATIONS:
             raise FormulationError(
-                f"{origin}: [model] choices (augmented BiNN variables) are not supported "
-                "by this version of qanneal yet; remove model.choices"
+                f"{origin}: formulation {self.formulation!r} cannot encode model.choices; "
+                f"use formulation {' or '.join(repr(f) for f in CHOICE_FORMULATIONS)}"
             )
         base = path.parent if path is not None else Path.cwd()
         self.data = _draw_data(spec, base, origin)
@@ -152,6 +158,13 @@ class Problem:
         if not isinstance(self.model, BinaryPerceptron):
             raise FormulationError("formulation 'slack' needs model.type = 'perceptron'")
         return build_slack_qubo(self.model)
+
+    @property
+    def model_type(self) -> str:
+        """The model type samplers of native energies are matched on: 'perceptron',
+        'binn', or with ``model.choices`` 'augmented perceptron' / 'augmented binn'."""
+        kind = self.spec["model"]["type"]
+        return f"augmented {kind}" if self.spec["model"]["choices"] else kind
 
     @property
     def kind(self) -> str:

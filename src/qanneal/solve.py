@@ -174,7 +174,7 @@ def solve(
         if value < (0 if label == "seed" else 1):
             raise SamplerError(f"{label} = {value} must be >= {0 if label == 'seed' else 1}")
     sampler_object, target_kind = registry.sampler_for(
-        name, problem.kind, problem.formulation, problem.spec["model"]["type"]
+        name, problem.kind, problem.formulation, problem.model_type
     )
     _check_size(problem, name, target_kind)
     user_params = {**settings["params"], **(params or {})}

@@ -24,6 +24,10 @@ from qanneal.errors import ProblemFileError
 from qanneal.models.losses import LOSSES
 
 MODELS = ("perceptron", "binn")
+CHOICES = {"perceptron": ("activation",), "binn": ("activation", "dropout", "width")}
+"""Augmented choice variables (``model.choices``) each model type supports."""
+CHOICE_FORMULATIONS = ("native", "walsh", "hidden")
+"""Formulations that encode choice variables ('hidden': dropout and width only)."""
 SOURCES = ("random", "teacher", "synthetic2d", "digits", "file")
 FORMULATIONS = ("native", "slack", "walsh", "symmetric", "hidden")
 REDUCTIONS = ("auto", "rosenberg", "freedman", "ishikawa", "dimod")
@@ -186,6 +190,7 @@ def _check_model(model: dict[str, Any], data: dict[str, Any], check: _Checker) -
             )
     elif model["hidden"] is not None:
         raise check.fail("[model] hidden", "is only for model.type = 'binn'; remove it")
+    _check_choices(model, check)
     inputs = model["inputs"]
     if inputs is None:
         if source in _SIZED_BY_DATA:
@@ -218,6 +223,21 @@ def _check_model(model: dict[str, Any], data: dict[str, Any], check: _Checker) -
             f"odd on ±1 patterns, or the output can be 0 (a tie, counted as an error even "
             f"for the teacher); use a last width of {last + 1}",
         )
+
+
+def _check_choices(model: dict[str, Any], check: _Checker) -> None:
+    choices = model["choices"] or []
+    allowed = CHOICES[model["type"]]
+    for name in choices:
+        if name not in allowed:
+            other = " (only 'activation' for a perceptron)" if name in CHOICES["binn"] else ""
+            raise check.fail(
+                f"[model] choices: {name!r}",
+                f"is not one of {', '.join(allowed)}{other}{suggest(name, allowed)}",
+            )
+    if len(set(choices)) != len(choices):
+        raise check.fail(f"[model] choices = {choices}", "lists a name twice; list each once")
+    model["choices"] = choices
 
 
 def _check_data(model: dict[str, Any], data: dict[str, Any], check: _Checker) -> None:

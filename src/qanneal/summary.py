@@ -67,7 +67,7 @@ def describe(problem: Problem) -> dict[str, Any]:
         info["monomials"] = len(polynomial)
         info["auxiliaries"] = auxiliary_counts(polynomial)
     samplers = []
-    for name in registry.names_for(problem.kind, problem.spec["model"]["type"]):
+    for name in registry.names_for(problem.kind, problem.model_type):
         entry = registry.get(name)
         given = registry.target_kind(entry, problem.kind)
         native_exact = name == "exact" and given == "native"

@@ -85,3 +85,39 @@ def test_degree_is_four_with_an_output_slack():
 def test_refusals(model, message):
     with pytest.raises(FormulationError, match=message):
         hidden_polynomial(model)
+
+
+# (inputs, bias, seed, patterns, choices): dropout masks and the width bit as gate factors
+CHOICE_CASES = [
+    (1, False, 4, 2, ("dropout",)),
+    (1, False, 6, 2, ("width",)),
+    (1, True, 3, 1, ("dropout", "width")),
+    (2, False, 7, 1, ("dropout", "width")),
+    (1, False, 4, 2, ("dropout", "width")),
+]
+
+
+@pytest.mark.parametrize(("inputs", "bias", "seed", "patterns", "choices"), CHOICE_CASES)
+def test_gated_units_keep_zero_penalty_exactly_for_zero_error_networks(
+    inputs, bias, seed, patterns, choices
+):
+    rng = np.random.default_rng(seed)
+    x = rng.choice([-1.0, 1.0], (patterns, inputs))
+    y = rng.choice([-1, 1], patterns)
+    model = BinaryNeuralNetwork(inputs, x, y, hidden=[2], bias=bias, choices=choices)
+    encoded = hidden_polynomial(model)
+    assert len(encoded.polynomial.variables) <= 22  # 2^22 rows: keep the enumeration small
+    assert set(model.choice_variables) <= set(encoded.polynomial.variables)
+    weights, minima = min_over_auxiliaries(encoded, model)
+    assert minima.min() >= -1e-9
+    zero_errors = np.asarray(model.errors(weights)) == 0
+    assert zero_errors.any() and not zero_errors.all()
+    assert ((np.abs(minima) < 1e-9) == zero_errors).all()
+
+
+def test_the_activation_choice_is_refused_with_the_alternative():
+    model = BinaryNeuralNetwork(
+        1, np.ones((1, 1)), np.ones(1), hidden=[1], bias=True, choices=["activation"]
+    )
+    with pytest.raises(FormulationError, match="use 'walsh'"):
+        hidden_polynomial(model)

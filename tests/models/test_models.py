@@ -125,3 +125,44 @@ def test_exhaustive_errors_match_loop_for_tiny_perceptron():
     for w in itertools.product([-1, 1], repeat=3):
         loop = sum(1 for mu in range(2) if y[mu] * np.dot(x[mu], w) <= 0)
         assert model.errors(np.array(w)) == loop
+
+
+def test_activation_choice_selects_identity_or_sign_output():
+    x, y = np.array([[1.0, 1, 1], [1, -1, -1]]), np.array([1, -1])
+    model = BinaryPerceptron(3, x, y, loss="hinge", margin=2.0, choices=["activation"])
+    assert model.variables == ["w[0]", "w[1]", "w[2]", "act"]
+    w = np.array([1, 1, 1], dtype=np.int8)
+    linear = BinaryPerceptron(3, x, y, loss="hinge", margin=2.0)
+    assert model.outputs(np.append(w, 1)).tolist() == linear.outputs(w).tolist() == [3.0, -1.0]
+    assert model.outputs(np.append(w, -1)).tolist() == [1.0, -1.0]
+    # hinge with margin 2 on Δ = (3, 1) for act = +1 and (1, 1) for act = −1
+    assert model.energy(np.array([[1, 1, 1, 1], [1, 1, 1, -1]])).tolist() == [1.0, 2.0]
+    assert model.decode(np.array([1, -1, 1, -1]))["act"].tolist() == [-1]
+
+
+def test_dropout_and_width_gate_the_last_hidden_layer():
+    rng = np.random.default_rng(3)
+    x, y = rng.choice([-1.0, 1.0], (5, 3)), rng.choice([-1, 1], 5)
+    full = BinaryNeuralNetwork(3, x, y, hidden=[3], bias=True)
+    gated = BinaryNeuralNetwork(3, x, y, hidden=[3], bias=True, choices=["dropout", "width"])
+    assert gated.variables[full.num_variables :] == ["mask[0]", "mask[1]", "mask[2]", "width"]
+    assert gated.num_weights == full.num_variables
+    weights = rng.choice([-1, 1], (16, full.num_variables)).astype(np.int8)
+    bits = rng.choice([-1, 1], (16, 4)).astype(np.int8)
+    h = full.hidden_activations(weights)[-1]  # (R, P, H)
+    v, c = full.layers(weights)[-1]
+    keep = (bits[:, :3] > 0) & np.stack([np.ones(16, bool)] * 2 + [bits[:, 3] > 0], axis=1)
+    expected = np.einsum("rph,rh->rp", h * keep[:, None, :], v[:, 0, :]) + c
+    assert np.array_equal(gated.outputs(np.hstack([weights, bits])), expected)
+    on = np.ones((16, 4), dtype=np.int8)  # every unit present: the plain network
+    assert np.array_equal(gated.energy(np.hstack([weights, on])), full.energy(weights))
+    decoded = gated.decode(np.hstack([weights[0], bits[0]]))
+    assert decoded["mask"].tolist() == bits[0, :3].tolist()
+    assert decoded["width"].tolist() == bits[0, 3:].tolist()
+
+
+def test_unknown_or_repeated_choices_are_refused():
+    with pytest.raises(ValueError, match="distinct names"):
+        BinaryPerceptron(3, choices=["dropout"])
+    with pytest.raises(ValueError, match="distinct names"):
+        BinaryNeuralNetwork(3, hidden=[2], choices=["width", "width"])

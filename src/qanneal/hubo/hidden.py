@@ -12,6 +12,14 @@ bounded-binary slack integers (as in :mod:`qanneal.hubo.slack`):
 * output: y·(Σ_j V[j] h[j,μ] (+ c)) ≥ κ' with κ' from :func:`slack_parameters` (a tie
   is an error). Penalty (y·o − κ' − 2v)².
 
+With ``model.choices`` ``"dropout"`` / ``"width"`` the output is Σ_j V[j]·g_j·h[j,μ] (+ c)
+with 0/1 gates g_j = Π (1 + bit)/2 of the mask and width spins (see
+:class:`~qanneal.models.BinaryNeuralNetwork`), so a removed unit drops out of the sum.
+Its parity then varies with the gates, so the output slack counts in steps of one:
+(y·o − κ − v)², v ∈ [0, fan_in − κ], κ = max(1, ⌈margin⌉); the gate products raise the
+degree to at most 8. (``"activation"`` is refused: the zero-error condition does not
+depend on it except at ties; use ``walsh``.)
+
 Slack bits are spins too: bit = (1 + z)/2. Because h² = 1, the hidden penalty has
 degree 3 (h·W·z) and the output penalty degree 4 (V_j h_j V_k h_k). Every penalty is
 ≥ 0, so the polynomial's minimum is 0 exactly for networks with zero training errors,
@@ -29,6 +37,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
@@ -37,7 +46,7 @@ import dimod
 import numpy as np
 
 from qanneal.errors import FormulationError
-from qanneal.hubo.slack import slack_parameters
+from qanneal.hubo.slack import bounded_code, slack_parameters
 from qanneal.models import BinaryNeuralNetwork
 
 Term = frozenset[Hashable]
@@ -64,6 +73,27 @@ def _slack_monomials(
         (frozenset({name}), -float(c)) for name, c in zip(labels, coefficients, strict=True)
     ]
     return monomials, -float(coefficients.sum()), labels
+
+
+def _gate_monomials(model: BinaryNeuralNetwork) -> list[list[tuple[Term, float]]] | None:
+    """Per last-layer unit, its 0/1 gate as spin monomials: Π_b (1 + z_b)/2 expanded."""
+    if "dropout" not in model.choices and "width" not in model.choices:
+        return None
+    width = model.hidden[-1]
+    result = []
+    for j in range(width):
+        bits = [f"mask[{j}]"] if "dropout" in model.choices else []
+        if "width" in model.choices and j == width - 1:
+            bits.append("width")
+        monomials: list[tuple[Term, float]] = [(frozenset(), 1.0)]
+        for bit in bits:
+            monomials = [
+                (term | extra, coef / 2)
+                for term, coef in monomials
+                for extra in (frozenset(), frozenset({bit}))
+            ]
+        result.append(monomials)
+    return result
 
 
 @dataclass(frozen=True)
@@ -97,14 +127,30 @@ def hidden_polynomial(model: BinaryNeuralNetwork) -> HiddenPolynomial:
             "formulation 'hidden' needs ±1 inputs (integer pre-activations); "
             "use formulation 'native' or binarised data"
         )
+    if "activation" in model.choices:
+        raise FormulationError(
+            "formulation 'hidden' encodes zero training errors, which the output activation "
+            "choice does not change; drop 'activation' from model.choices or use 'walsh'"
+        )
     width, fan_in = model.hidden[0], model.num_inputs + int(model.bias)
     odd = fan_in % 2 == 1
     hidden_range = fan_in if odd else 2 * fan_in + 1
     hidden_coefficients = slack_parameters(hidden_range, 0.0)[2]
     out_fan_in = width + int(model.bias)
-    kappa, _, out_coefficients = slack_parameters(
-        out_fan_in, model.margin if model.loss == "hinge" else 0.0
-    )
+    margin = model.margin if model.loss == "hinge" else 0.0
+    gates = _gate_monomials(model)
+    if gates is None:
+        kappa, _, out_coefficients = slack_parameters(out_fan_in, margin)
+        step = 2.0
+    else:  # parity varies with the gates: slack in steps of one
+        kappa = max(1, math.ceil(margin))
+        if kappa > out_fan_in:
+            raise FormulationError(
+                f"loss.margin = {margin} cannot be met by {out_fan_in} ±1 terms; "
+                f"use a margin of at most {out_fan_in}"
+            )
+        out_coefficients = bounded_code(out_fan_in - kappa)
+        step = 1.0
     names = model.variables
     terms: dict[Term, float] = defaultdict(float)
     hidden_labels, slack_labels = [], []
@@ -113,7 +159,7 @@ def hidden_polynomial(model: BinaryNeuralNetwork) -> HiddenPolynomial:
         for j in range(width):
             h = f"h[{j},{mu}]"
             hidden_labels.append(h)
-            linear = [
+            linear: list[tuple[Term, float]] = [
                 (frozenset({h, f"W1[{j},{i}]"}), scale * x[i]) for i in range(model.num_inputs)
             ]
             if model.bias:
@@ -123,10 +169,14 @@ def hidden_polynomial(model: BinaryNeuralNetwork) -> HiddenPolynomial:
             slack, constant, labels = _slack_monomials(f"uh[{j},{mu}", hidden_coefficients)
             slack_labels += labels
             _add_square(terms, linear + slack, constant - 1.0)
-        linear = [(frozenset({f"V[{j}]", f"h[{j},{mu}]"}), float(y)) for j in range(width)]
+        linear = []
+        for j in range(width):
+            unit: Term = frozenset({f"V[{j}]", f"h[{j},{mu}]"})
+            for gate, coef in gates[j] if gates is not None else [(frozenset(), 1.0)]:
+                linear.append((unit | gate, float(y) * coef))
         if model.bias:
             linear.append((frozenset({"c"}), float(y)))
-        slack, constant, labels = _slack_monomials(f"uo[{mu}", out_coefficients)
+        slack, constant, labels = _slack_monomials(f"uo[{mu}", out_coefficients * (step / 2))
         slack_labels += labels
         _add_square(terms, linear + slack, constant - kappa)
     kept = {term: bias for term, bias in terms.items() if bias != 0.0}

@@ -60,11 +60,21 @@ def slack_parameters(fan_in: int, margin: float) -> tuple[int, int, np.ndarray]:
             f"use a margin of at most {fan_in}"
         )
     u_max = (fan_in - kappa) // 2
+    return kappa, u_max, bounded_code(u_max)
+
+
+def bounded_code(u_max: int) -> np.ndarray:
+    """Coefficients 1, 2, 4, …, remainder whose 0/1 combinations are exactly 0 … u_max
+    (no value above u_max is representable).
+
+    >>> bounded_code(5).tolist(), bounded_code(0).tolist()
+    ([1, 2, 2], [])
+    """
     bits = math.ceil(math.log2(u_max + 1)) if u_max > 0 else 0
     coefficients = np.array([2**k for k in range(bits - 1)], dtype=np.int64)
     if bits:
         coefficients = np.append(coefficients, u_max - 2 ** (bits - 1) + 1)
-    return kappa, u_max, coefficients
+    return coefficients
 
 
 def slack_size(num_inputs: int, num_patterns: int, *, bias: bool, margin: float) -> tuple[int, int]:

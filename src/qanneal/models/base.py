@@ -6,12 +6,21 @@ optionally, a training set and a loss. Weights are flat int8 vectors in the orde
 Scoring convention (used everywhere): pattern μ is learned iff its stability
 Δ_μ = y_μ · output_μ is > 0, so a zero output (a tie) counts as an error; ``predict``
 breaks that tie towards +1 so that it always returns ±1.
+
+Augmented choice variables (``choices``, the quantum-hypernetwork talks' architecture and
+hyperparameter bits) are extra ±1 variables after the weights. Every model accepts
+``"activation"``: one variable ``act`` selects the output unit's activation,
+f(z) = z for act = +1 (the linear readout, so margin losses see the margin) and
+f(z) = sign(z) for act = −1 (a binary output: every learned pattern has Δ = +1, ties
+go to +1). BiNNs add ``"dropout"`` and ``"width"`` (see
+:class:`~qanneal.models.binn.BinaryNeuralNetwork`). The losses' ``fan_in``
+normalisation stays that of the full architecture.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -38,6 +47,7 @@ class BinaryModel(ABC):
         *,
         loss: str,
         margin: float,
+        choices: Sequence[str] = (),
     ) -> None:
         if num_inputs < 1:
             raise ValueError(f"num_inputs = {num_inputs} must be >= 1")
@@ -55,6 +65,15 @@ class BinaryModel(ABC):
             raise ValueError(f"patterns must have shape (P, {num_inputs}), not {patterns.shape}")
         if self.labels.shape != (self.patterns.shape[0],):
             raise ValueError("labels must have one ±1 entry per pattern")
+        unknown = sorted(set(choices) - set(self.CHOICES))
+        if unknown or len(set(choices)) != len(choices):
+            raise ValueError(
+                f"choices {list(choices)} must be distinct names from {list(self.CHOICES)}"
+            )
+        self.choices: tuple[str, ...] = tuple(c for c in self.CHOICES if c in choices)
+
+    CHOICES: tuple[str, ...] = ("activation",)
+    """Augmented choice variables this model type supports."""
 
     # -- architecture, defined by subclasses -------------------------------------------
     @property
@@ -76,6 +95,39 @@ class BinaryModel(ABC):
         """Named weight arrays (e.g. ``{"w": ..., "b": ...}``) of one flat weight vector."""
 
     # -- shared behaviour --------------------------------------------------------------
+    @property
+    def choice_variables(self) -> list[str]:
+        """Names of the augmented choice variables (they follow the weights)."""
+        return ["act"] if "activation" in self.choices else []
+
+    @property
+    def num_weights(self) -> int:
+        """Number of weights and biases (the variables before the choice variables)."""
+        return self.num_variables - len(self.choice_variables)
+
+    def activate(self, linear: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Apply the output activation chosen by ``act`` (identity without that choice)
+        to linear outputs of shape (..., P), for weights of shape (..., n)."""
+        if "activation" not in self.choices:
+            return linear
+        act = np.asarray(weights)[..., self.variables.index("act")]
+        return np.where(np.asarray(act)[..., None] > 0, linear, np.where(linear >= 0, 1.0, -1.0))
+
+    def decode_choices(self, weights: np.ndarray) -> dict[str, np.ndarray]:
+        """Named values of the choice variables of one flat vector, in variable order
+        (empty without choices)."""
+        weights = np.asarray(weights, dtype=np.int8)
+        named: dict[str, np.ndarray] = {}
+        names = self.variables
+        if "act" in names:
+            named["act"] = weights[[names.index("act")]].copy()
+        masks = [k for k, name in enumerate(names) if name.startswith("mask[")]
+        if masks:
+            named["mask"] = weights[masks].copy()
+        if "width" in names:
+            named["width"] = weights[[names.index("width")]].copy()
+        return named
+
     @property
     def num_variables(self) -> int:
         return len(self.variables)

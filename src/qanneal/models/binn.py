@@ -8,6 +8,19 @@ losses as the perceptron, normalised by the output fan-in H_L (+1 with a bias).
 Variables are named ``W1[j,i]``, ``b1[j]``, ``W2[k,j]``, …, ``V[j]``, ``c`` and laid out
 in that order (each matrix row-major).
 
+Augmented choice variables (``choices``) follow the weights: ``act`` (``"activation"``,
+see :mod:`qanneal.models.base`), one mask ``mask[j]`` per unit of the last hidden layer
+(``"dropout"``: unit j feeds the output only when mask[j] = +1) and ``width``
+(``"width"``: the last hidden unit is present only when width = +1, so the layer has
+H or H − 1 units). A removed unit contributes 0 to the output, so with the choices the
+output is Σ_j V[j]·g_j·h_j (+ c) with gates g_j = Π (1 + bit)/2 ∈ {0, 1}.
+
+    >>> net = BinaryNeuralNetwork(1, hidden=[2], bias=False, choices=["dropout", "width"])
+    >>> net.variables[2:]
+    ['V[0]', 'V[1]', 'mask[0]', 'mask[1]', 'width']
+    >>> net.outputs(np.array([1, 1, 1, 1, 1, 1, -1]), np.array([[1.0]])).tolist()
+    [1.0]
+
 Example:
     >>> import numpy as np
     >>> net = BinaryNeuralNetwork(2, hidden=[2], bias=False)
@@ -39,14 +52,42 @@ class BinaryNeuralNetwork(BinaryModel):
         bias: bool = True,
         loss: str = "errors",
         margin: float = 0.0,
+        choices: Sequence[str] = (),
     ) -> None:
-        super().__init__(num_inputs, patterns, labels, loss=loss, margin=margin)
+        super().__init__(num_inputs, patterns, labels, loss=loss, margin=margin, choices=choices)
         if len(hidden) == 0 or min(hidden) < 1:
             raise ValueError(f"hidden = {list(hidden)} needs at least one layer of width >= 1")
         self.hidden = [int(width) for width in hidden]
         self.bias = bool(bias)
         self.layer_sizes = np.array([num_inputs, *self.hidden, 1], dtype=np.int64)
         self._variables, self._slices = self._layout()
+        self._variables += self.choice_variables
+
+    CHOICES = ("activation", "dropout", "width")
+
+    @property
+    def choice_variables(self) -> list[str]:
+        names = super().choice_variables
+        if "dropout" in self.choices:
+            names += [f"mask[{j}]" for j in range(self.hidden[-1])]
+        if "width" in self.choices:
+            names.append("width")
+        return names
+
+    def gates(self, weights: np.ndarray) -> np.ndarray | None:
+        """0/1 gate of each last-layer hidden unit, shape (..., H), or None without
+        dropout / width choices."""
+        if "dropout" not in self.choices and "width" not in self.choices:
+            return None
+        weights = np.asarray(weights)
+        names = self.variables
+        gate = np.ones((*weights.shape[:-1], self.hidden[-1]))
+        if "dropout" in self.choices:
+            first = names.index("mask[0]")
+            gate = gate * (weights[..., first : first + self.hidden[-1]] > 0)
+        if "width" in self.choices:
+            gate[..., -1] *= weights[..., names.index("width")] > 0
+        return gate
 
     def _layout(self) -> tuple[list[str], list[tuple[slice, slice | None]]]:
         names: list[str] = []
@@ -112,9 +153,12 @@ class BinaryNeuralNetwork(BinaryModel):
 
     def outputs(self, weights: np.ndarray, patterns: np.ndarray | None = None) -> np.ndarray:
         h = self.hidden_activations(weights, patterns)[-1]
+        gate = self.gates(weights)
+        if gate is not None:
+            h = h * gate[..., None, :]
         v, c = self.layers(weights)[-1]
         out = (h @ np.swapaxes(v, -1, -2))[..., 0]
-        return out if c is None else out + c
+        return self.activate(out if c is None else out + c, weights)
 
     def decode(self, weights: np.ndarray) -> dict[str, np.ndarray]:
         weights = np.asarray(weights, dtype=np.int8)
@@ -130,4 +174,4 @@ class BinaryNeuralNetwork(BinaryModel):
                 named[f"W{layer}"] = weights[w_slice].reshape(rows, cols).copy()
                 if b_slice is not None:
                     named[f"b{layer}"] = weights[b_slice].copy()
-        return named
+        return named | self.decode_choices(weights)

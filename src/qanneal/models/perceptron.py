@@ -16,6 +16,8 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from qanneal.models.base import BinaryModel
@@ -33,10 +35,12 @@ class BinaryPerceptron(BinaryModel):
         bias: bool = False,
         loss: str = "errors",
         margin: float = 0.0,
+        choices: Sequence[str] = (),
     ) -> None:
-        super().__init__(num_inputs, patterns, labels, loss=loss, margin=margin)
+        super().__init__(num_inputs, patterns, labels, loss=loss, margin=margin, choices=choices)
         self.bias = bool(bias)
         self._variables = [f"w[{i}]" for i in range(num_inputs)] + (["b"] if bias else [])
+        self._variables += self.choice_variables
 
     @property
     def variables(self) -> list[str]:
@@ -54,11 +58,13 @@ class BinaryPerceptron(BinaryModel):
         return np.hstack([patterns, np.ones((patterns.shape[0], 1))])
 
     def outputs(self, weights: np.ndarray, patterns: np.ndarray | None = None) -> np.ndarray:
-        return self._check_weights(weights) @ self.augmented(patterns).T
+        weights = self._check_weights(weights)
+        linear = weights[..., : self.fan_in] @ self.augmented(patterns).T
+        return self.activate(linear, weights)
 
     def decode(self, weights: np.ndarray) -> dict[str, np.ndarray]:
         weights = np.asarray(weights, dtype=np.int8)
         named = {"w": weights[: self.num_inputs].copy()}
         if self.bias:
-            named["b"] = weights[self.num_inputs :].copy()
-        return named
+            named["b"] = weights[self.num_inputs : self.fan_in].copy()
+        return named | self.decode_choices(weights)
