@@ -35,6 +35,7 @@ from qanneal.learning.ep.quantum import (
     ground_states,
     pimc_states,
     quantum_nudged_gradient,
+    single_threaded_blas,
 )
 from qanneal.learning.ep.rules import covariance_gradient, mean_cost, nudged_gradient, output_means
 from qanneal.learning.ep.thermal import ExactPhases, Phase, phase_sampler
@@ -155,7 +156,6 @@ def train(
     ``data`` is (x_train, y_train, x_test, y_test) with ±1 labels; test arrays may be
     None. The quantum rule wraps ``network`` with the transverse field of ``settings``.
     """
-    x_train, y_train = data[0], data[1]
     if settings.rule == "quantum":
         if settings.sampler not in ("exact", "pimc"):
             raise NetworkError(
@@ -165,6 +165,17 @@ def train(
         model: IsingNetwork | QuantumNetwork = QuantumNetwork(network, settings.transverse_field)
     else:
         model = network
+    with single_threaded_blas():
+        return _descend(model, data, settings, progress)
+
+
+def _descend(
+    model: IsingNetwork | QuantumNetwork,
+    data: Data,
+    settings: TrainSettings,
+    progress: Progress | None,
+) -> TrainResult:
+    x_train, y_train = data[0], data[1]
     rng = np.random.default_rng(settings.seed)
     start = time.perf_counter()
     history = [_row(0, model, data, settings, rng, start)]
@@ -200,7 +211,9 @@ def _row(
         "seconds": time.perf_counter() - start,
         "evaluation": how,
     }
-    if x_test is not None and y_test is not None and len(x_test):
+    if x_test is x_train and y_test is y_train:  # XOR: the test set is the training set
+        row["test_accuracy"], row["test_cost"] = train_accuracy, train_cost
+    elif x_test is not None and y_test is not None and len(x_test):
         row["test_accuracy"], row["test_cost"], _ = evaluate(model, x_test, y_test, settings, rng)
     return row
 
