@@ -216,3 +216,16 @@ def test_bad_truncation_arguments():
 def test_model_without_patterns_has_an_empty_polynomial():
     model = BinaryPerceptron(5)
     assert len(walsh_polynomial(model)) == 0
+
+
+@pytest.mark.parametrize("loss", ["errors", "hinge", "bce"])
+def test_binn_with_choice_variables_expands_exactly(loss):
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(size=(5, 2)), rng.choice([-1, 1], 5)
+    choices = ["activation", "dropout", "width"]
+    model = BinaryNeuralNetwork(2, x, y, hidden=[2], bias=True, loss=loss, choices=choices)
+    assert model.variables[-4:] == ["act", "mask[0]", "mask[1]", "width"]
+    poly = walsh_polynomial(model)
+    states = enumerate_states(0, 2**model.num_variables, model.num_variables)
+    np.testing.assert_allclose(energies(poly, model), model.energy(states), atol=1e-9)
+    assert {"act", "width"} <= set(poly.variables)  # the choices change the loss
