@@ -43,3 +43,7 @@ class OutputError(QannealError):
 
 class RunNotFoundError(QannealError):
     """No run record with that id in the output directory."""
+
+
+class TrainingError(QannealError):
+    """Bad settings for gradient training (optimiser, replicas, LIGHT schedule, loss)."""
