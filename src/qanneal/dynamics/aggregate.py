@@ -111,6 +111,9 @@ def group_metrics(
     for key in sorted(groups, key=lambda k: (k[0], -1 if k[1] is None else k[1], k[2], k[3])):
         members = groups[key]
         success = metrics.success_probability([r["success"] for r in members], **options)
+        per_instance: dict[int, list[bool]] = defaultdict(list)
+        for r in members:
+            per_instance[r["instance"]].append(r["success"])
         costs = {
             "sweeps": float(members[0]["sweeps"]),
             "spin_updates": float(np.mean([r["spin_updates"] for r in members])),
@@ -126,6 +129,9 @@ def group_metrics(
                 "reads": len(members),
                 "instances": len({r["instance"] for r in members}),
                 "success": success.to_dict(),
+                "success_per_instance": [
+                    float(np.mean(per_instance[k])) for k in sorted(per_instance)
+                ],
                 "cost_per_read": costs,
                 "tts": {
                     unit: metrics.tts_estimate(success, cost).to_dict()
@@ -267,10 +273,11 @@ def capacity(
     sources: dict[str, ProblemSource],
     *,
     existence_instances: int,
-    seed: int,
+    instances: int,
 ) -> dict[str, Any]:
     """Success vs α per problem and contestant (the α-scan groups), with the exact
-    probability that a solution exists (random perceptrons with N ≤ 25, no bias)."""
+    probability that a solution exists (random perceptrons with N ≤ 25, no bias) over
+    the scan's own instances and more with the following data seeds."""
     found: dict[str, Any] = {}
     for label, source in sources.items():
         scan = [g for g in groups if g["problem"] == label and g["alpha"] is not None]
@@ -291,7 +298,13 @@ def capacity(
             and data_spec.get("source") == "random"
             and 0 < n <= MAX_EXISTENCE_INPUTS
         ):
-            exact = existence_probability(n, alphas, instances=existence_instances, seed=seed)
+            # data seeds data.seed + k: the first instances are the ones the scan ran on
+            exact = existence_probability(
+                n,
+                alphas,
+                instances=max(existence_instances, instances),
+                seed=int(data_spec.get("seed", 0)),
+            )
         found[label] = {
             "budget": scan[0]["budget"],
             "num_inputs": n,

@@ -305,7 +305,10 @@ def summarise(
         "traces": aggregate.traces(results),
         "geometry": aggregate.geometry(results, sources, seed=seed),
         "capacity": aggregate.capacity(
-            groups, sources, existence_instances=existence_instances, seed=seed
+            groups,
+            sources,
+            existence_instances=existence_instances,
+            instances=settings["instances"],
         ),
         "versions": versions(),
     }

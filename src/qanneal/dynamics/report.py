@@ -32,15 +32,16 @@ def _interval(estimate: dict[str, Any]) -> str:
 
 def _table(groups: list[dict[str, Any]]) -> list[str]:
     lines = [
-        "| contestant | budget (sweeps) | reads | p_s [95% CI] | TTS99 sweeps | "
+        "| contestant | budget (sweeps) | reads | p_s [95% CI] | p_s per instance | TTS99 sweeps | "
         "TTS99 spin updates | TTS99 s | residual energy | train acc. typical / best | "
         "test acc. typical / best |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for g in groups:
         test = g["test_accuracy"]
         lines.append(
             f"| {g['contestant']} | {g['budget']} | {g['reads']} | {_interval(g['success'])} | "
+            f"{' '.join(f'{p:.2f}' for p in g['success_per_instance'])} | "
             f"{fmt(g['tts']['sweeps']['value'])} | {fmt(g['tts']['spin_updates']['value'])} | "
             f"{fmt(g['tts']['seconds']['value'])} | {_interval(g['residual_energy'])} | "
             f"{_accuracy(g['train_accuracy']['typical'])} / "
