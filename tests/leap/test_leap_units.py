@@ -190,3 +190,32 @@ def test_reverse_anneal_initial_state_is_set_on_every_qubit_of_a_chain() -> None
     assert "chain_strength" not in params and "num_spin_reversal_transforms" not in params
     plan["params"]["initial_state"] = [-1, 1]  # a list in BQM variable order
     assert _solver_params(plan, bqm.spin, 1)["initial_state"] == {10: -1, 11: -1, 12: 1}
+
+
+def test_cloud_connection_classifies_what_the_cloud_future_reports() -> None:
+    """CloudConnection.submit on the cloud client's own Future, failed or resolved."""
+    from types import SimpleNamespace
+
+    from dwave.cloud.computation import Future
+    from dwave.cloud.exceptions import ProblemUploadError, RequestTimeout
+
+    from qanneal.leap.client import CloudConnection
+
+    def connection_returning(future: Future) -> CloudConnection:
+        solver = SimpleNamespace(sample_bqm=lambda bqm, label=None, **params: future)
+        made = CloudConnection.__new__(CloudConnection)
+        made.sampler = SimpleNamespace(solver=solver)
+        return made
+
+    bqm = dimod.BQM({0: 1.0}, {}, 0.0, "SPIN")
+    for error, expected in (
+        (ProblemUploadError("upload"), NotSubmitted),
+        (RequestTimeout("slow"), MaybeSubmitted),
+    ):
+        future = Future(None, None)
+        future._set_exception(error)
+        with pytest.raises(expected):
+            connection_returning(future).submit(bqm, "label", {})
+    future = Future(None, None)
+    future.id = "problem-7"
+    assert connection_returning(future).submit(bqm, "label", {}).problem_id == "problem-7"

@@ -157,8 +157,12 @@ class CloudConnection:
         except Exception as error:  # raised before anything was sent
             raise NotSubmitted(error, transient=False) from None
         problem_id = future.wait_id()
-        if problem_id is None:
-            raise classify(future.exception())
+        if problem_id is None:  # the submission failed; Future.exception() raises its error
+            try:
+                future.exception()
+            except Exception as error:
+                raise classify(error) from None
+            raise MaybeSubmitted(RuntimeError("Leap returned no problem id"))
         return _CloudSubmitted(future, problem_id)
 
     def retrieve(self, problem_id: str) -> dimod.SampleSet:
