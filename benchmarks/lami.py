@@ -107,10 +107,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--instances", type=int, default=3)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--resume", action="store_true")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=None,
+        metavar="SEED:STEPS:DT",
+        help="run just these points (repeatable), e.g. to run instances in parallel processes",
+    )
+    parser.add_argument("--output", type=Path, default=None, help="write here instead")
+    parser.add_argument(
+        "--merge", nargs="+", type=Path, default=None, help="add these files' points and exit"
+    )
     args = parser.parse_args(argv)
     n, patterns = (13, 10) if args.quick else (21, 17)
     grid = QUICK_GRID if args.quick else GRID
-    path = RESULTS / ("lami_quick.json" if args.quick else "lami.json")
+    path = args.output or RESULTS / ("lami_quick.json" if args.quick else "lami.json")
     record: dict[str, Any] = {
         "benchmark": "lami",
         "num_inputs": n,
@@ -120,6 +131,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.resume and path.exists():
         record = json.loads(path.read_text())
     done = {(p["instance_seed"], p["steps"], p["dt"]) for p in record["points"]}
+    if args.merge:
+        for other in args.merge:
+            for point in json.loads(other.read_text())["points"]:
+                if (point["instance_seed"], point["steps"], point["dt"]) not in done:
+                    record["points"].append(point)
+                    done.add((point["instance_seed"], point["steps"], point["dt"]))
+        record.update(summarise(record["points"]))
+        write_atomically(path, record)
+        print(json.dumps(record["targets"], indent=2))
+        return 0
+    wanted = None
+    if args.only:
+        wanted = {(int(a), int(b), float(c)) for a, b, c in (o.split(":") for o in args.only)}
     instances: list[tuple[int, np.ndarray]] = []
     seed = args.seed
     while len(instances) < args.instances:
@@ -133,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         for dt in dts:
             for instance_seed, energies in instances:
                 if (instance_seed, steps, dt) in done:
+                    continue
+                if wanted is not None and (instance_seed, steps, dt) not in wanted:
                     continue
                 start = time.perf_counter()
                 result = anneal(energies, steps=steps, dt=dt)

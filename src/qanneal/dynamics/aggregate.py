@@ -32,7 +32,8 @@ from qanneal.dynamics.overlaps import (
 
 TOLERANCE = 1e-9
 OVERLAP_BINS = np.linspace(-1.0, 1.0, 21)
-ENTROPY_SOLUTIONS = 5
+ENTROPY_SOLUTIONS = 10
+ENTROPY_SAMPLES = 400
 
 
 def _instance(result: dict[str, Any]) -> tuple[str, int, float | None]:
@@ -220,7 +221,8 @@ def geometry(
 ) -> dict[str, Any]:
     """Per problem (instance 0, file's α, each contestant's largest budget): overlap
     histograms of the solutions found, within and between contestants, and local-entropy
-    curves around up to five solutions per contestant with their test accuracy."""
+    curves around up to ten solutions per contestant (mean and standard error over those
+    solutions) with their test accuracy."""
     found: dict[str, Any] = {}
     for label, source in sources.items():
         picked = [r for r in results if r["problem"] == label and r["instance"] == 0]
@@ -242,15 +244,20 @@ def geometry(
         entropy = {}
         for c in names:
             curves = [
-                local_entropy(model, w, _distances(n), seed=seed + k)
+                local_entropy(model, w, _distances(n), samples=ENTROPY_SAMPLES, seed=seed + k)
                 for k, w in enumerate(arrays[c][:ENTROPY_SOLUTIONS])
             ]
             if not curves:
                 continue
             tests = [s["test_accuracy"] for s in solutions[c][:ENTROPY_SOLUTIONS]]
+            fractions = np.array([cv["fraction"] for cv in curves])
+            spread = (
+                fractions.std(axis=0, ddof=1) / np.sqrt(len(curves)) if len(curves) > 1 else None
+            )
             entropy[c] = {
                 "distance": curves[0]["distance"],
-                "fraction": np.mean([cv["fraction"] for cv in curves], axis=0).tolist(),
+                "fraction": fractions.mean(axis=0).tolist(),
+                "fraction_sem": None if spread is None else spread.tolist(),
                 "solutions": len(curves),
                 "test_accuracy": _mean_or_none(tests),
             }

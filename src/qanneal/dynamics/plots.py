@@ -189,14 +189,26 @@ def local_entropy_curves(summary: dict[str, Any], problem: str, path: Path) -> P
     figure, axes = _figure(f"{problem}: local entropy — share of solutions at distance d")
     for k, (name, curve) in enumerate(sorted(geometry["local_entropy"].items())):
         test = curve.get("test_accuracy")
-        label = f"{name} ({curve['solutions']} solutions"
+        label = f"{name} (mean ± s.e. over {curve['solutions']} solutions"
         label += f", test acc. {test:.3f})" if test is not None else ")"
-        axes.plot(
-            curve["distance"], curve["fraction"], "o-", color=COLORS[k % len(COLORS)], label=label
+        # a log axis: distances where no sampled neighbour was a solution are left out
+        shown = [i for i, f in enumerate(curve["fraction"]) if f > 0]
+        errors = curve.get("fraction_sem")
+        axes.errorbar(
+            [curve["distance"][i] for i in shown],
+            [curve["fraction"][i] for i in shown],
+            yerr=None if errors is None else [errors[i] for i in shown],
+            fmt="o-",
+            capsize=3,
+            color=COLORS[k % len(COLORS)],
+            label=label,
         )
+    axes.set_yscale("log")
+    positive = [f for c in geometry["local_entropy"].values() for f in c["fraction"] if f > 0]
+    if positive:  # error bars reaching 0 would stretch a log axis without end
+        axes.set_ylim(0.3 * min(positive), 1.5)
     axes.set_xlabel("Hamming distance d from a found solution (weights flipped)")
     axes.set_ylabel("φ(d): share of neighbours that are solutions")
-    axes.set_ylim(-0.02, 1.02)
     axes.legend(fontsize=8)
     return _save(figure, path)
 
