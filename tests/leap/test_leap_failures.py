@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dimod
 import pytest
+import requests
 from dwave.cloud import exceptions as cloud
 from leap_helpers import TOKEN, Faults, all_bytes, fails, ok
 
@@ -28,6 +29,7 @@ CONNECT_FAILURES = [
     ),
     (cloud.SolverOfflineError("solver Advantage_system4.1 is offline"), "offline"),
     (cloud.RequestTimeout(f"GET https://x/solvers?token={TOKEN} timed out"), "network timeout"),
+    (requests.ConnectionError(f"Max retries exceeded (token={TOKEN})"), "cannot reach Leap"),
 ]
 
 

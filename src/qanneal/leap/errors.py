@@ -79,6 +79,7 @@ def _first_line(error: BaseException) -> str:
 def translate(error: BaseException, context: str = "") -> LeapError:
     """The :class:`LeapError` for a cloud-client failure, with ``context`` appended
     (e.g. what state the run is left in and the command that completes it)."""
+    import requests
     from dwave.cloud import exceptions as cloud
     from dwave.cloud.api import exceptions as api
 
@@ -124,6 +125,11 @@ def translate(error: BaseException, context: str = "") -> LeapError:
     if isinstance(error, cloud.RequestTimeout | TimeoutError):
         return LeapConnectionError(
             f"network timeout talking to Leap ({detail}): check the connection"
+            + (tail or "; `qanneal leap status` shows what was submitted")
+        )
+    if isinstance(error, requests.ConnectionError):
+        return LeapConnectionError(
+            f"cannot reach Leap ({detail}): check the network and any proxy settings"
             + (tail or "; `qanneal leap status` shows what was submitted")
         )
     if isinstance(error, cloud.ProblemStructureError | cloud.InvalidProblemError):
