@@ -210,6 +210,7 @@ def test_bad_parameters_are_one_line_errors(slack_file: Path, out: Path) -> None
         "solve", slack_file, "--out", out, "--param", "chain_break_method=vote"
     )
     assert "not a parameter" in fails("solve", slack_file, "--out", out, "--param", "trotter=3")
+    assert "pegasus_size" in fails("solve", slack_file, "--out", out, "--param", "pegasus_size=1")
     assert "embedding_timeout" in fails(
         "solve", slack_file, "--out", out, "--param", "embedding_timeout=0"
     )

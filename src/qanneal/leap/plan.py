@@ -90,6 +90,8 @@ def check_parameters(params: dict[str, Any], name: str) -> None:
         value = params.get(key, 1)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise SamplerError(f"[solve.params] {key} = {value!r} must be a whole number >= 0")
+    if params.get("pegasus_size", 16) < 2:
+        raise SamplerError("[solve.params] pegasus_size must be >= 2 (16: an Advantage system)")
     if params.get("num_spin_reversal_transforms") and "initial_state" in params:
         raise SamplerError(
             "[solve.params] num_spin_reversal_transforms cannot be combined with initial_state "
