@@ -13,6 +13,8 @@ What is measured (Carrasquilla et al., arXiv 2301.08292; Torta's talk, ``../shar
                 r = (E(θ) − E_min)/(E_uniform − E_min), E_min the exact minimum (truth
                 table), E_uniform the mean loss over all networks; success = r < ε.
                 Also the probability the final state puts on the optimal networks.
+    ``random``  The same scan on a rugged landscape: a random ±1 perceptron near capacity,
+                N = 11 inputs, P = 9 random patterns and labels (α ≈ 0.82), no bias.
     ``choices`` The same with augmented choice bits (``model.choices``, if the model
                 supports them): (a) the perceptron plus the activation bit (identity or
                 sign output), k = 4, loss ``bce`` (the Torta talk's); (b) a BiNN k = 2,
@@ -163,6 +165,20 @@ def part_depth(args: argparse.Namespace) -> dict[str, Any]:
             model, list(range(0, 7)), args.runs, args.steps, args.lr, args.seed
         )
     return out
+
+
+def part_random(args: argparse.Namespace) -> dict[str, Any]:
+    """A rugged landscape: a random perceptron near capacity (N = 11, P = 9, α ≈ 0.82)."""
+    from qanneal.models.datasets.generated import random_patterns
+
+    data = random_patterns(11, 9, seed=2)
+    model = BinaryPerceptron(11, data.x_train, data.y_train, loss="errors")
+    print(f"random perceptron N=11 P=9 ({model.num_variables} qubits)", flush=True)
+    return {
+        "random_perceptron_n11_p9": depth_scan(
+            model, list(range(0, 7)), args.runs, args.steps, args.lr, args.seed
+        )
+    }
 
 
 def part_choices(args: argparse.Namespace) -> dict[str, Any]:
@@ -329,7 +345,13 @@ def part_compare(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-PARTS = {"depth": part_depth, "choices": part_choices, "mps": part_mps, "compare": part_compare}
+PARTS = {
+    "depth": part_depth,
+    "random": part_random,
+    "choices": part_choices,
+    "mps": part_mps,
+    "compare": part_compare,
+}
 
 
 def main() -> None:
