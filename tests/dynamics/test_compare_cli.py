@@ -106,6 +106,7 @@ def test_json_output_and_load_scan(tiny, tmp_path):
     scan = summary["capacity"]["tiny"]
     assert [row["alpha"] for row in scan["existence"]] == [0.3, 1.2]
     assert scan["existence"][0]["probability"] == 1.0
+    assert scan["solvable_share_of_scan_instances"]["0.3"] == 1.0
     assert scan["curves"]["sa"]["alpha"] == [0.3, 1.2]
     assert any(path.endswith("report.md") for path in summary["files"])
 

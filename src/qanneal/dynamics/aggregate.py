@@ -312,8 +312,14 @@ def capacity(
                 instances=max(existence_instances, instances),
                 seed=int(data_spec.get("seed", 0)),
             )
+        solvable_in_scan = (
+            None
+            if exact is None
+            else {str(r["alpha"]): float(np.mean(r["solvable"][:instances])) for r in exact}
+        )
         found[label] = {
             "budget": scan[0]["budget"],
+            "solvable_share_of_scan_instances": solvable_in_scan,
             "num_inputs": n,
             "curves": dict(curves),
             "existence": exact,

@@ -153,7 +153,8 @@ def existence_probability(
     num_inputs: int, alphas: Sequence[float], *, instances: int = 20, seed: int = 0
 ) -> list[dict[str, Any]]:
     """For each α: the share of random ±1 instances (N = ``num_inputs``, P = round(αN),
-    data seeds seed, seed+1, …) that have a solution, decided by enumeration.
+    data seeds seed, seed+1, …) that have a solution, decided by enumeration, and which
+    ones (``solvable``, in seed order).
 
     >>> existence_probability(5, [0.2], instances=3)[0]["probability"]
     1.0
@@ -173,6 +174,7 @@ def existence_probability(
                 "patterns": patterns,
                 "instances": instances,
                 "probability": float(np.mean(found)),
+                "solvable": [bool(f) for f in found],
             }
         )
     return rows

@@ -116,6 +116,10 @@ def _capacity_text(scan: dict[str, Any] | None) -> str:
             if solvable
             else "; solutions rarely exist on this grid"
         )
+    shares = scan.get("solvable_share_of_scan_instances")
+    if shares:
+        listed = ", ".join(f"{float(a):g}: {v:.2f}" for a, v in shares.items())
+        text += f"; share of the scanned instances that have a solution, by α: {listed}"
     return text + f" (capacity α_c ≈ {scan['capacity']} for N → ∞)."
 
 
