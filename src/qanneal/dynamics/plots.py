@@ -238,6 +238,15 @@ def success_vs_alpha(summary: dict[str, Any], problem: str, path: Path) -> Path:
             color="black",
             label=f"a solution exists (exact, {rows[0]['instances']} inst.)",
         )
+    shares = scan.get("solvable_share_of_scan_instances")
+    if shares:
+        axes.plot(
+            [float(a) for a in shares],
+            list(shares.values()),
+            "x:",
+            color="black",
+            label="share of the scanned instances with a solution (ceiling of success)",
+        )
     axes.axvline(
         scan["capacity"],
         color="grey",
