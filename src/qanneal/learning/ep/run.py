@@ -107,7 +107,8 @@ def run_ep_file(
     record = _record(path, text, len(data[0]), settings_dict(settings), result)
     if save:
         if plot:
-            record["curve"] = save_curve(result.history, Path(out_dir), record["run_id"], path.stem)
+            title = f"{path.stem}: {settings.rule} EP, sampler {settings.sampler}"
+            record["curve"] = save_curve(result.history, Path(out_dir), record["run_id"], title)
         save_record(record, out_dir)
     return record
 
