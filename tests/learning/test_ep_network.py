@@ -9,7 +9,14 @@ import pytest
 
 from qanneal.errors import QannealError
 from qanneal.learning.ep.network import IsingNetwork, NetworkError
-from qanneal.learning.ep.thermal import ExactPhases, all_states, free_energies
+from qanneal.learning.ep.thermal import (
+    BQMPhases,
+    ExactPhases,
+    all_states,
+    effective_beta,
+    free_energies,
+    samples_in_order,
+)
 
 X = np.array([[1.0, -1.0], [-1.0, -1.0], [1.0, 1.0]])
 Y = np.array([1.0, -1.0, 1.0])
@@ -123,3 +130,18 @@ def test_bad_networks_raise_one_line_errors(build, message):
     with pytest.raises(NetworkError, match=message) as info:
         build()
     assert isinstance(info.value, QannealError) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("beta", [0.5, 2.0])
+def test_effective_beta_recovers_the_temperature_of_boltzmann_samples(beta):
+    net = NETWORKS["layered-fixed"]
+    bqm = net.batch_bqm(X)
+    exact = ExactPhases(num_reads=3000).phase(
+        net, X, None, 0.0, 1.0 / beta, np.random.default_rng(0)
+    )
+    free = exact.spins[..., net.free_spins].transpose(1, 0, 2).reshape(3000, -1)
+    assert effective_beta(bqm, free) == pytest.approx(beta, rel=0.05)
+    sampled = BQMPhases("sa", num_reads=3000, num_sweeps=100)._sample(bqm, beta, 1)
+    assert effective_beta(bqm, samples_in_order(sampled, bqm.num_variables)) == pytest.approx(
+        beta, rel=0.05
+    )

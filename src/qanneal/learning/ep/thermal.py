@@ -22,6 +22,10 @@ Samplers (``THERMAL_SAMPLERS``):
 Every pattern of a batch is one independent copy inside a single BQM
 (:meth:`IsingNetwork.batch_bqm`), so a phase is one sampler call.
 
+:func:`effective_beta` estimates the temperature of any sampler's output (maximum
+pseudo-likelihood): it is how a sampler of unknown temperature is checked before it
+is used for thermal EP (``mock-qpu`` returns local minima: β_eff at the bound).
+
 Example:
     >>> from qanneal.learning.ep.network import IsingNetwork
     >>> net = IsingNetwork.layered(2, [2], 1, seed=0)
@@ -215,3 +219,36 @@ def phase_sampler(name: str, num_reads: int | None = None, num_sweeps: int = 200
         return BQMPhases(name, num_reads or 32, num_sweeps)
     known = ", ".join(THERMAL_SAMPLERS)
     raise NetworkError(f"unknown thermal sampler {name!r}; use one of {known}")
+
+
+def effective_beta(
+    bqm: dimod.BinaryQuadraticModel, samples: np.ndarray, bounds: tuple[float, float] = (1e-3, 1e3)
+) -> float:
+    """Inverse temperature β_eff at which ``samples`` (R, n; columns = variables 0..n-1)
+    look Boltzmann-distributed for the SPIN ``bqm``: the maximum pseudo-likelihood
+    estimate, argmax_β Σ_{r,i} log P(s_i | s_−i) with P = 1/(1 + e^{−β ΔE_i}) and ΔE_i
+    the energy change of flipping spin i. A result at the upper bound means the
+    samples are (nearly) all local minima: too cold to estimate a temperature.
+
+    >>> bqm = dimod.BinaryQuadraticModel({0: 0.5}, {}, 0.0, dimod.SPIN)
+    >>> p_up = 1 / (1 + np.exp(2 * 0.5 * 2.0))          # β = 2: P(s = +1)
+    >>> samples = np.array([[1]] * round(1000 * p_up) + [[-1]] * round(1000 * (1 - p_up)))
+    >>> round(effective_beta(bqm, samples), 1)
+    2.0
+    """
+    from scipy.optimize import minimize_scalar
+
+    n = bqm.num_variables
+    vectors = bqm.to_numpy_vectors(variable_order=list(range(n)))
+    linear, (rows, cols, values) = vectors[0], vectors[1]
+    spins = np.asarray(samples, dtype=np.float64)
+    local = np.tile(linear, (len(spins), 1))
+    np.add.at(local.T, rows, (spins[:, cols] * values).T)
+    np.add.at(local.T, cols, (spins[:, rows] * values).T)
+    gains = -2.0 * spins * local  # ΔE of flipping each spin
+
+    def negative_log_likelihood(beta: float) -> float:
+        return float(np.mean(np.logaddexp(0.0, -beta * gains)))
+
+    low, high = bounds
+    return float(minimize_scalar(negative_log_likelihood, bounds=(low, high), method="bounded").x)
