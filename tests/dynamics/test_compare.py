@@ -194,3 +194,16 @@ def test_a_local_process_pool_gives_the_serial_results():
     assert sorted(r["key"] for r in pooled.results) == sorted(r["key"] for r in serial.results)
     for mine, theirs in zip(serial.results, pooled.results, strict=True):
         assert [r["energy"] for r in mine["reads"]] == [r["energy"] for r in theirs["reads"]]
+
+
+def test_outputs_left_by_an_interrupted_write_are_kept_if_identical(tmp_path, counting):
+    out = tmp_path / "cmp"
+    compare([tiny_source()], ["guess"], [5], reads=2, out_dir=out, plots=False)
+    (out / "summary.json").unlink()  # as if Ctrl-C came after report.md was written
+    again = compare([tiny_source()], ["guess"], [5], reads=2, out_dir=out, plots=False)
+    assert again.skipped_jobs == 1 and (out / "summary.json").exists()
+    (out / "summary.json").unlink()
+    (out / "report.md").write_text("a user's own notes")
+    with pytest.raises(OutputError, match=r"report\.md already exists"):
+        compare([tiny_source()], ["guess"], [5], reads=2, out_dir=out, plots=False)
+    assert (out / "report.md").read_text() == "a user's own notes"

@@ -37,7 +37,7 @@ from typing import Any
 
 from qanneal.dynamics import aggregate
 from qanneal.dynamics.contestants import get_contestant
-from qanneal.dynamics.jobs import Job, JobLog, ProblemSource, execute, pending
+from qanneal.dynamics.jobs import Job, JobLog, ProblemSource, execute, pending, write_output
 from qanneal.errors import OutputError, SamplerError
 from qanneal.files import write_new_file
 from qanneal.problem import Problem
@@ -272,16 +272,19 @@ def compare(
     outcome = ComparisonResult(results, None, out_dir, [], interrupted, len(jobs), skipped)
     if interrupted:
         return outcome
-    outcome.summary = summarise(
-        results,
-        sources,
-        settings,
-        seed=seed,
-        resamples=resamples,
-        existence_instances=existence_instances,
-    )
-    if out_dir is not None:
-        outcome.files = write_outputs(outcome, plots=plots)
+    try:
+        outcome.summary = summarise(
+            results,
+            sources,
+            settings,
+            seed=seed,
+            resamples=resamples,
+            existence_instances=existence_instances,
+        )
+        if out_dir is not None:
+            outcome.files = write_outputs(outcome, plots=plots)
+    except KeyboardInterrupt:  # every job is logged: a second run writes the outputs
+        outcome.summary, outcome.interrupted = None, True
     return outcome
 
 
@@ -326,13 +329,15 @@ def results_csv(rows: list[dict[str, Any]]) -> str:
 
 def write_outputs(outcome: ComparisonResult, *, plots: bool = True) -> list[Path]:
     """Write results.csv, the plots, report.md and (last: it marks the comparison as
-    finished) summary.json into ``outcome.out_dir``."""
+    finished) summary.json into ``outcome.out_dir``. They derive deterministically from
+    the job log, so a file left by an interrupted attempt is kept if identical (and is
+    an error, never overwritten, if not)."""
     from qanneal.dynamics import report
 
     assert outcome.out_dir is not None and outcome.summary is not None
     directory = outcome.out_dir
     written = [directory / "results.csv"]
-    write_new_file(written[0], results_csv(outcome.rows))
+    write_output(written[0], results_csv(outcome.rows))
     figures: dict[str, Path] = {}
     plot_note = None
     if plots:
@@ -346,7 +351,7 @@ def write_outputs(outcome: ComparisonResult, *, plots: bool = True) -> list[Path
         plot_note = "plots not requested"
     written += list(figures.values())
     written.append(directory / "report.md")
-    write_new_file(written[-1], report.markdown(outcome.summary, figures, plot_note))
+    write_output(written[-1], report.markdown(outcome.summary, figures, plot_note))
     written.append(directory / "summary.json")
-    write_new_file(written[-1], json.dumps(outcome.summary, indent=2, default=str))
+    write_output(written[-1], json.dumps(outcome.summary, indent=2, default=str))
     return written

@@ -35,6 +35,7 @@ import numpy as np
 
 from qanneal.dynamics.contestants import get_contestant
 from qanneal.errors import OutputError, ProblemFileError
+from qanneal.files import write_new_file
 from qanneal.problem import Problem, problem_from_dict
 
 LOG_NAME = "jobs.jsonl"
@@ -234,6 +235,15 @@ class JobLog:
                 os.fsync(stream.fileno())
         except OSError as error:
             raise OutputError(f"cannot append to {self.path}: {error.strerror or error}") from None
+
+
+def write_output(path: Path, data: bytes | str) -> None:
+    """Write a derived output file as a new file; if it exists with exactly these bytes
+    (a resumed run re-deriving what an interrupted one already wrote), leave it."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if path.exists() and path.read_bytes() == payload:
+        return
+    write_new_file(path, payload)
 
 
 def execute(jobs: list[Job], *, workers: int = 1, dask: Any = None) -> Iterator[dict[str, Any]]:

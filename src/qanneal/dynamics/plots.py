@@ -15,7 +15,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from qanneal.files import write_new_file
+from qanneal.dynamics.jobs import write_output
 
 COLORS = ("tab:blue", "tab:red", "tab:green", "tab:purple", "tab:orange", "tab:brown")
 
@@ -33,7 +33,7 @@ def _figure(title: str) -> tuple[Any, Any]:
 def _save(figure: Any, path: Path) -> Path:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=110)
-    write_new_file(path, buffer.getvalue())
+    write_output(path, buffer.getvalue())
     return path
 
 
