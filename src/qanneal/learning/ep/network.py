@@ -112,8 +112,8 @@ class IsingNetwork:
     ) -> IsingNetwork:
         """Consecutive layers coupled all-to-all; couplings ~ N(0, scale²/fan-in), h = 0.
 
-        (Random initial fields trained XOR less often: 0 of 12 seeds against 3 of 12,
-        benchmarks/ep.py.)
+        (Fields ~ N(0, scale²) instead trained XOR less often: 0 of 12 initialisations
+        against 3 of 12, exact covariance rule at T = 0.5, η = 0.2, 100 epochs.)
 
         >>> IsingNetwork.layered(16, [4], 1).edges.shape
         (68, 2)
