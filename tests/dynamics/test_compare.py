@@ -207,3 +207,17 @@ def test_outputs_left_by_an_interrupted_write_are_kept_if_identical(tmp_path, co
     with pytest.raises(OutputError, match=r"report\.md already exists"):
         compare([tiny_source()], ["guess"], [5], reads=2, out_dir=out, plots=False)
     assert (out / "report.md").read_text() == "a user's own notes"
+
+
+def test_sqa_openjij_contestant_on_a_slack_qubo():
+    pytest.importorskip("openjij")
+    slack = ProblemSource.from_dict(
+        {**TINY, "loss": {"type": "errors"}, "formulation": {"type": "slack"}}, label="slack"
+    )
+    result = compare(
+        [slack], ["sqa-openjij"], [20], reads=2, params={"sqa-openjij": {"trotter": 2}}
+    )
+    (group,) = result.summary["groups"]
+    assert group["cost_per_read"]["spin_updates"] == 20 * 2 * slack.build().bqm().num_variables
+    with pytest.raises(SamplerError, match="takes a BQM"):
+        compare([tiny_source()], ["sqa-openjij"], [20], reads=1)
