@@ -150,6 +150,7 @@ def test_slack_memory_estimate_counts_couplings():
             "perceptron",
         ),
         (perceptron_doc(model={"hidden": [2]}), ProblemFileError, "only for model.type = 'binn'"),
+        (perceptron_doc(model={"type": "ising-ep"}), ProblemFileError, "run `qanneal ep"),
         (
             perceptron_doc(model={"type": "binn", "hidden": [3]}),
             ProblemFileError,

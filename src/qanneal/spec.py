@@ -147,6 +147,13 @@ def _check_keys(document: dict[str, Any], check: _Checker) -> dict[str, dict[str
 def validate(document: dict[str, Any], origin: str) -> dict[str, Any]:
     """Validate a parsed problem file; returns the spec with every default filled in."""
     check = _Checker(origin)
+    model_section = document.get("model")
+    if isinstance(model_section, dict) and model_section.get("type") == "ising-ep":
+        raise check.fail(
+            "[model] type = 'ising-ep'",
+            f"is an equilibrium-propagation network, trained rather than solved: "
+            f"run `qanneal ep {origin}`",
+        )
     spec: dict[str, Any] = _check_keys(document, check)
     spec["description"] = document.get("description", "")
     for section, key in (("model", "type"), ("data", "source")):
