@@ -221,3 +221,37 @@ def test_sqa_openjij_contestant_on_a_slack_qubo():
     assert group["cost_per_read"]["spin_updates"] == 20 * 2 * slack.build().bqm().num_variables
     with pytest.raises(SamplerError, match="takes a BQM"):
         compare([tiny_source()], ["sqa-openjij"], [20], reads=1)
+
+
+def test_instance_median_tts_by_hand():
+    def job(instance, errors):
+        reads = [
+            {
+                "energy": float(e),
+                "errors": e,
+                "train_accuracy": 1.0,
+                "test_accuracy": None,
+                "weights": "+",
+            }
+            for e in errors
+        ]
+        return {
+            "key": f"k{instance}",
+            "problem": "p",
+            "instance": instance,
+            "alpha": None,
+            "contestant": "x",
+            "budget": 10,
+            "seed": 0,
+            "seconds": 1.0,
+            "sweeps": 10,
+            "spin_updates": 10,
+            "reads": reads,
+        }
+
+    results = [job(0, [0, 1]), job(1, [0, 0])]  # p_s = 0.5 and 1
+    (group,) = aggregate.group_metrics(aggregate.read_rows(results), results, seed=0, resamples=100)
+    tts_half = 10 * np.log(0.01) / np.log(0.5)
+    assert group["tts_instance_median"]["sweeps"] == pytest.approx((tts_half + 10) / 2)
+    assert group["success_per_instance"] == [0.5, 1.0]
+    assert group["tts"]["sweeps"]["value"] == pytest.approx(10 * np.log(0.01) / np.log(0.25))
