@@ -21,7 +21,8 @@ What is measured (Carrasquilla et al., arXiv 2301.08292; Torta's talk, ``../shar
                 hidden 3 (no biases) plus activation and width bits (hidden dimension 3
                 or 2): 11 qubits, loss ``bce``.
     ``mps``     A BiNN k = 8, hidden 3, with biases (31 qubits; 32 with the activation
-                bit), loss ``errors``: MPS with χ ∈ {4, 8, 16}, depth 2, 256 shots per
+                bit), loss ``errors``: MPS with χ ∈ {4, 8, 16}, depth 2 (``--mps-depth``;
+                a CZ-chain circuit of depth P needs χ ≤ 2^P to be exact), 256 shots per
                 estimate, SPSA + Adam. Reports the final E estimate, the best sampled
                 network's train/test accuracy, the mutual Hamming distance among sampled
                 networks above 90% test accuracy, and the truncated weight; native SA on
@@ -229,7 +230,7 @@ def part_mps(args: argparse.Namespace) -> dict[str, Any]:
     rows = []
     for chi in (4, 8, 16):
         estimator = Estimator(
-            Ansatz(model.num_variables, 2),
+            Ansatz(model.num_variables, args.mps_depth),
             DiagonalCost.from_model(model),
             backend="mps",
             bond_dim=chi,
@@ -267,6 +268,7 @@ def part_mps(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "num_qubits": model.num_variables,
         "variables": model.variables,
+        "depth": args.mps_depth,
         "by_bond_dim": rows,
         "sa_reference": sa_reference(plain, test, reads=50),
     }
@@ -363,6 +365,7 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=0.05)
     parser.add_argument("--mps-runs", type=int, default=16)
     parser.add_argument("--mps-steps", type=int, default=300)
+    parser.add_argument("--mps-depth", type=int, default=2, help="P of the MPS part")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--tag", default="", help="suffix of the result file name")
     args = parser.parse_args()
