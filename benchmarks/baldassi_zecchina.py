@@ -65,7 +65,8 @@ How to run (from the repository root)
         [--sweeps-per-stage 4] [--variation-instances 3] [--scan-instances 3]
         [--skip-variations] [--skip-scan] [--quick] [--json]
 
-The full run takes about an hour on 2 cores (run it in the background); ``--quick``
+The full run takes about 20 minutes on 2 heavily shared cores (run it in the background);
+``--quick``
 (about a minute) uses N = 201, 2 instances, 1 variation instance and a scan over
 N ∈ {101, 201}. It prints a table (the JSON record with ``--json``) and writes
 ``benchmarks/results/baldassi_zecchina.json`` atomically (``…_quick.json`` with

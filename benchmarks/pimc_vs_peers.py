@@ -64,10 +64,11 @@ What is measured
 How to run (from the repository root)
     pip install '.[bench]'
     python benchmarks/pimc_vs_peers.py [--seed 0] [--reads 20] [--sweeps 1000] [--trotter 16]
-        [--dwave-reads 20] [--moves-reads 100] [--repeats 2] [--quick] [--json]
+        [--dwave-reads 20] [--moves-reads 100] [--repeats 3] [--quick] [--json]
 
 ``--quick`` (about 30 s) uses 4 reads x 100 sweeps, 2 dwave reads and one repeat. The full
-run takes about 8 minutes on 2 cores (3 of them the moves study, 3 dwave). It prints a table
+run takes about 8 minutes on 2 lightly loaded cores (4 of them the moves study, 2 dwave)
+and about 30 minutes on a heavily shared machine. It prints a table
 (the JSON record with ``--json``) and writes ``benchmarks/results/pimc_vs_peers.json``
 atomically (``pimc_vs_peers_quick.json`` with ``--quick``).
 Exit status: 0 when both targets are met, 1 otherwise, 2 if a peer is not installed.
