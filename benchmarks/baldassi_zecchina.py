@@ -66,9 +66,8 @@ How to run (from the repository root)
         [--skip-variations] [--skip-scan] [--quick] [--json]
 
 The full run takes about 20 minutes on 2 heavily shared cores (run it in the background);
-``--quick``
-(about a minute) uses N = 201, 2 instances, 1 variation instance and a scan over
-N ∈ {101, 201}. It prints a table (the JSON record with ``--json``) and writes
+``--quick`` (about a minute) uses N = 201, 2 instances, 1 variation instance and a scan
+over N ∈ {101, 201}. It prints a table (the JSON record with ``--json``) and writes
 ``benchmarks/results/baldassi_zecchina.json`` atomically (``…_quick.json`` with
 ``--quick``); partial results are written after every part (main, scan, variations).
 Exit status: 0 if the paper's result is reproduced (PIMC solves at least half of the
