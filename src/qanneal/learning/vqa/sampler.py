@@ -177,9 +177,9 @@ class VQASampler:
         """
         if model.num_variables > max_qubits:
             raise ResourceError(
-                f"vqa: {model.num_variables} qubits exceed max_qubits = {max_qubits} "
-                "(each circuit costs ~n ms to simulate); use a smaller model or raise "
-                "max_qubits (--param max_qubits=...)"
+                f"vqa simulates at most max_qubits = {max_qubits} qubits and this model "
+                f"has {model.num_variables} (each circuit costs ~n ms); use a smaller model "
+                "or raise max_qubits (--param max_qubits=...)"
             )
         start = time.perf_counter_ns()
         result = train_hypernetwork(
