@@ -228,7 +228,7 @@ def part_mps(args: argparse.Namespace) -> dict[str, Any]:
     runs, steps = (4, 30) if args.quick else (args.mps_runs, args.mps_steps)
     print(f"MPS instance: {model.num_variables} qubits", flush=True)
     rows = []
-    for chi in (4, 8, 16):
+    for chi in (int(c) for c in args.mps_bond_dims.split(",")):
         estimator = Estimator(
             Ansatz(model.num_variables, args.mps_depth),
             DiagonalCost.from_model(model),
@@ -236,7 +236,13 @@ def part_mps(args: argparse.Namespace) -> dict[str, Any]:
             bond_dim=chi,
             shots=256,
         )
-        config = TrainingConfig(runs=runs, steps=steps, learning_rate=args.lr, final_shots=1024)
+        config = TrainingConfig(
+            runs=runs,
+            steps=steps,
+            learning_rate=args.lr,
+            final_shots=1024,
+            optimizer=args.optimizer,
+        )
         start = time.perf_counter()
         result = train(estimator, config, seed=args.seed + chi)
         rng = np.random.default_rng(args.seed)
@@ -269,6 +275,7 @@ def part_mps(args: argparse.Namespace) -> dict[str, Any]:
         "num_qubits": model.num_variables,
         "variables": model.variables,
         "depth": args.mps_depth,
+        "optimizer": args.optimizer,
         "by_bond_dim": rows,
         "sa_reference": sa_reference(plain, test, reads=50),
     }
@@ -366,6 +373,8 @@ def main() -> None:
     parser.add_argument("--mps-runs", type=int, default=16)
     parser.add_argument("--mps-steps", type=int, default=300)
     parser.add_argument("--mps-depth", type=int, default=2, help="P of the MPS part")
+    parser.add_argument("--mps-bond-dims", default="4,8,16", help="χ values of the MPS part")
+    parser.add_argument("--optimizer", default="adam", choices=["adam", "qn-spsa"])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--tag", default="", help="suffix of the result file name")
     args = parser.parse_args()

@@ -147,7 +147,12 @@ class Estimator:
                     "vqa: gradient = 'adjoint' needs the exact statevector (backend = "
                     "'statevector', no shots); use 'parameter-shift' or 'spsa'"
                 )
-            return self.simulator.gradient(theta, self.cost.table())
+            step_rows = max(1, self._rows_per_call() // 4)  # φ, λ and two temporaries
+            parts = [
+                self.simulator.gradient(theta[i : i + step_rows], self.cost.table())
+                for i in range(0, len(theta), step_rows)
+            ]
+            return np.concatenate([e for e, _ in parts]), np.concatenate([g for _, g in parts])
         if method == "spsa":
             return self._spsa(theta, rng, perturbation)
         shift = np.pi / 2 if method == "parameter-shift" else step
