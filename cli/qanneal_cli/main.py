@@ -11,8 +11,12 @@ import click
 from qanneal import __version__
 from qanneal.errors import QannealError
 from qanneal_cli.commands import (
+    compare_cmd,
+    ep_cmd,
     expand_cmd,
+    experiment_cmd,
     inspect_cmd,
+    leap_cmd,
     problems_cmd,
     reduce_cmd,
     runs_cmd,
@@ -39,12 +43,16 @@ def cli() -> None:
 
 
 cli.add_command(solve_cmd.solve)
+cli.add_command(compare_cmd.compare)
 cli.add_command(inspect_cmd.inspect)
 cli.add_command(problems_cmd.problems)
 cli.add_command(runs_cmd.runs)
 cli.add_command(expand_cmd.expand)
 cli.add_command(reduce_cmd.reduce_command)
 cli.add_command(spectrum_cmd.spectrum_command)
+cli.add_command(leap_cmd.leap)
+cli.add_command(experiment_cmd.experiment)
+cli.add_command(ep_cmd.ep_command)
 
 if __name__ == "__main__":  # pragma: no cover
     cli()

@@ -268,7 +268,7 @@ def test_inspect_text(tmp_path: Path) -> None:
     for label in ("problem", "model", "data", "variables", "structure", "memory", "samplers"):
         assert any(line.startswith(label) for line in text.splitlines()), label
     samplers_line = next(line for line in text.splitlines() if line.startswith("samplers"))
-    assert samplers_line.split(maxsplit=1)[1] == "exact, sa, pimc"
+    assert samplers_line.split(maxsplit=1)[1] == "exact, sa, pimc, vqa"
     assert "11 (11 weights)" in text
     assert not list(tmp_path.glob("runs*"))
 
@@ -279,7 +279,7 @@ def test_inspect_json_native(tmp_path: Path) -> None:
     assert info["num_variables"] == 11
     assert info["num_weights"] == 11
     assert info["formulation"] == "native"
-    assert info["samplers"] == ["exact", "sa", "pimc"]
+    assert info["samplers"] == ["exact", "sa", "pimc", "vqa"]
     assert info["num_interactions"] is None
     assert info["train_patterns"] == 6  # round(0.5 * 11)
 
@@ -287,7 +287,7 @@ def test_inspect_json_native(tmp_path: Path) -> None:
 def test_inspect_json_native_too_big_for_exact(tmp_path: Path) -> None:
     problem = write(tmp_path, RANDOM.replace("inputs = 11", "inputs = 41"))
     info = json.loads(ok("inspect", problem, "--json").stdout)
-    assert info["samplers"] == ["sa", "pimc"]
+    assert info["samplers"] == ["sa", "pimc", "vqa"]
 
 
 def test_inspect_json_slack(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ Example:
     >>> get("sa").accepts
     ('native', 'bqm')
     >>> sorted(names_for("native"))
-    ['exact', 'pimc', 'sa']
+    ['exact', 'pimc', 'sa', 'vqa']
 """
 
 from __future__ import annotations
@@ -69,6 +69,26 @@ def _dwave(name: str) -> Callable[[], Any]:
     return factory
 
 
+AUGMENTED_MODELS = ("perceptron", "binn", "augmented perceptron", "augmented binn")
+"""Native model types of samplers that score with ``model.energy`` (and so also take
+models with ``model.choices``); the numba kernels take plain perceptrons and BiNNs."""
+
+
+def _vqa() -> Any:
+    from qanneal.learning.vqa.sampler import VQASampler  # lazy: numpy-only, but not needed here
+
+    return NativeModelAdapter(VQASampler())
+
+
+def _leap(name: str) -> Callable[[], Any]:
+    def factory() -> Any:
+        from qanneal.leap.samplers import LeapSampler  # lazy: imports dwave-system
+
+        return LeapSampler(name)
+
+    return factory
+
+
 @dataclass(frozen=True)
 class SamplerEntry:
     """One registry name: a description and a factory per accepted formulation kind."""
@@ -95,6 +115,7 @@ REGISTRY: dict[str, SamplerEntry] = {
             "exhaustive enumeration: dimod ExactSolver on a BQM, numpy on native energies",
             {"native": NativeExactSolver, "bqm": dimod.ExactSolver},
             max_variables=MAX_EXACT_BQM_VARIABLES,
+            native_models=AUGMENTED_MODELS,
         ),
         SamplerEntry(
             "sa",
@@ -112,6 +133,14 @@ REGISTRY: dict[str, SamplerEntry] = {
                 "polynomial": lambda: PolynomialAdapter(PIMCSampler()),
             },
         ),
+        SamplerEntry(
+            "vqa",
+            "quantum hypernetwork: variational circuit trained on the loss (exact "
+            "statevector or MPS), one optimisation run per read",
+            {"native": _vqa},
+            max_variables=128,  # qanneal.learning.vqa.sampler.MAX_VQA_QUBITS
+            native_models=AUGMENTED_MODELS,
+        ),
         SamplerEntry("tabu", "dwave-samplers TabuSampler", {"bqm": _dwave("TabuSampler")}),
         SamplerEntry(
             "steepest",
@@ -122,6 +151,15 @@ REGISTRY: dict[str, SamplerEntry] = {
             "pimc-dwave",
             "dwave-samplers PathIntegralAnnealingSampler (simulated quantum annealing)",
             {"bqm": _dwave("PathIntegralAnnealingSampler")},
+        ),
+        *(
+            SamplerEntry(name, description, {"bqm": _leap(name)})
+            for name, description in (
+                ("qpu", "D-Wave QPU through Leap, minorminer embedding (needs a Leap token)"),
+                ("qpu-clique", "D-Wave QPU through Leap, clique embedding (needs a token)"),
+                ("hybrid", "Leap hybrid BQM solver (needs a Leap token)"),
+                ("mock-qpu", "offline MockDWaveSampler (Pegasus P16), same path as qpu"),
+            )
         ),
     )
 }
@@ -167,7 +205,7 @@ def sampler_for(
     target = target_kind(entry, kind)
     if target is None or not _fits(entry, kind, model):
         what = f"formulation {formulation!r}" + (
-            f" of a {model}" if kind == "native" and model else ""
+            f" of model type {model!r}" if kind == "native" and model else ""
         )
         raise SamplerError(
             f"sampler {name!r} cannot take {what}; "
