@@ -83,11 +83,12 @@ def _geometry_text(geometry: dict[str, Any] | None) -> str:
         if hist["mean"] is not None:
             parts.append(f"{name} solutions have mean mutual overlap {hist['mean']:.2f}")
     for name, curve in sorted(geometry["local_entropy"].items()):
-        middle = len(curve["distance"]) // 2
-        text = (
-            f"around {name} solutions {curve['fraction'][middle]:.0%} of the weight vectors "
-            f"at distance {curve['distance'][middle]} are solutions"
+        # the nearest distance separates dense from isolated minima best; a middle one too
+        shown = sorted({0, len(curve["distance"]) // 2})
+        shares = " and ".join(
+            f"{curve['fraction'][k]:.1%} at distance {curve['distance'][k]}" for k in shown
         )
+        text = f"around {name} solutions, {shares} of the weight vectors are solutions"
         if curve.get("test_accuracy") is not None:
             text += f" (their test accuracy {curve['test_accuracy']:.3f})"
         parts.append(text)
