@@ -20,6 +20,8 @@ What is measured (Carrasquilla et al., arXiv 2301.08292; Torta's talk, ``../shar
                 sign output), k = 4, loss ``bce`` (the Torta talk's); (b) a BiNN k = 2,
                 hidden 3 (no biases) plus activation and width bits (hidden dimension 3
                 or 2): 11 qubits, loss ``bce``.
+    ``dropout`` BiNN k = 2, hidden 3 (no biases) + activation + a mask bit per hidden unit
+                (13 qubits), loss ``bce``, P = 1, 2, 3.
     ``mps``     A BiNN k = 8, hidden 3, with biases (31 qubits; 32 with the activation
                 bit), loss ``errors``: MPS with χ ∈ {4, 8, 16}, depth 2 (``--mps-depth``;
                 a CZ-chain circuit of depth P needs χ ≤ 2^P to be exact), 256 shots per
@@ -212,6 +214,27 @@ def part_choices(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
+def part_dropout(args: argparse.Namespace) -> dict[str, Any]:
+    """The talk's "remove some neurons": BiNN 2-3-1 (no biases) + act + a mask bit per
+    hidden unit (13 qubits), loss bce, depths 1-3."""
+    data = digit_features(2)
+    model = BinaryNeuralNetwork(
+        2,
+        data["x_train"],
+        data["y_train"],
+        hidden=[3],
+        bias=False,
+        loss="bce",
+        choices=["activation", "dropout"],
+    )
+    print(f"binn dropout ({model.num_variables} qubits: {model.variables})", flush=True)
+    return {
+        "binn_k2_h3_act_dropout": depth_scan(
+            model, [1, 2, 3], args.runs, args.steps, args.lr, args.seed
+        )
+    }
+
+
 def part_mps(args: argparse.Namespace) -> dict[str, Any]:
     data = digit_features(8)
     kwargs = {
@@ -358,6 +381,7 @@ PARTS = {
     "depth": part_depth,
     "random": part_random,
     "choices": part_choices,
+    "dropout": part_dropout,
     "mps": part_mps,
     "compare": part_compare,
 }
