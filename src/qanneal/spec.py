@@ -69,14 +69,14 @@ SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
 }
 TOP_LEVEL = {"description": "str"}
 
-_CHECKS: dict[str, Callable[[Any], bool]] = {
+CHECKS: dict[str, Callable[[Any], bool]] = {
     "str": lambda v: isinstance(v, str),
     "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "float": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
     "bool": lambda v: isinstance(v, bool),
-    "int list": lambda v: isinstance(v, list) and all(_CHECKS["int"](x) for x in v),
+    "int list": lambda v: isinstance(v, list) and all(CHECKS["int"](x) for x in v),
     "str list": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
-    "int or str": lambda v: _CHECKS["int"](v) or isinstance(v, str),
+    "int or str": lambda v: CHECKS["int"](v) or isinstance(v, str),
     "table": lambda v: isinstance(v, dict),
 }
 _SIZED_BY_DATA = {"synthetic2d": 2, "digits": 16}
@@ -88,7 +88,7 @@ def suggest(word: str, choices: Any) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-class _Checker:
+class Checker:
     """Raises ProblemFileError messages that all start with the file name."""
 
     def __init__(self, origin: str) -> None:
@@ -114,22 +114,29 @@ class _Checker:
             raise self.fail(f"[{section}] {key} = {value}", f"must be {bound}")
 
 
-def _check_keys(document: dict[str, Any], check: _Checker) -> dict[str, dict[str, Any]]:
-    """Unknown sections/keys and wrong types; returns sections with defaults filled."""
+def check_keys(
+    document: dict[str, Any],
+    check: Checker,
+    schema: dict[str, dict[str, tuple[str, Any]]] = SCHEMA,
+    *,
+    kind: str = "a problem file",
+) -> dict[str, dict[str, Any]]:
+    """Unknown sections/keys and wrong types (against ``schema``: section -> key ->
+    (type name, default)); returns the sections with defaults filled."""
     spec: dict[str, dict[str, Any]] = {}
     for name, value in document.items():
         if name in TOP_LEVEL:
             if not isinstance(value, str):
                 raise check.fail(f"{name} =", "must be a string")
             continue
-        if name not in SCHEMA:
+        if name not in schema:
             raise check.fail(
-                f"unknown section [{name}]{suggest(name, SCHEMA)};",
-                f"sections are {', '.join(f'[{s}]' for s in SCHEMA)}",
+                f"unknown section [{name}]{suggest(name, schema)};",
+                f"{kind} has {', '.join(f'[{s}]' for s in schema)}",
             )
         if not isinstance(value, dict):
             raise check.fail(f"{name} =", f"must be a table: write [{name}] on its own line")
-    for section, keys in SCHEMA.items():
+    for section, keys in schema.items():
         given = document.get(section, {})
         for key, value in given.items():
             if key not in keys:
@@ -137,16 +144,16 @@ def _check_keys(document: dict[str, Any], check: _Checker) -> dict[str, dict[str
                     f"[{section}] unknown key {key!r}{suggest(key, keys)};",
                     f"known keys: {', '.join(keys)}",
                 )
-            kind = keys[key][0]
-            if not _CHECKS[kind](value):
-                raise check.fail(f"[{section}] {key} = {value!r}", f"must be of type {kind}")
+            kind_name = keys[key][0]
+            if not CHECKS[kind_name](value):
+                raise check.fail(f"[{section}] {key} = {value!r}", f"must be of type {kind_name}")
         spec[section] = {key: given.get(key, default) for key, (_, default) in keys.items()}
     return spec
 
 
 def validate(document: dict[str, Any], origin: str) -> dict[str, Any]:
     """Validate a parsed problem file; returns the spec with every default filled in."""
-    check = _Checker(origin)
+    check = Checker(origin)
     model_section = document.get("model")
     if isinstance(model_section, dict) and model_section.get("type") == "ising-ep":
         raise check.fail(
@@ -154,7 +161,7 @@ def validate(document: dict[str, Any], origin: str) -> dict[str, Any]:
             f"is an equilibrium-propagation network, trained rather than solved: "
             f"run `qanneal ep {origin}`",
         )
-    spec: dict[str, Any] = _check_keys(document, check)
+    spec: dict[str, Any] = check_keys(document, check)
     spec["description"] = document.get("description", "")
     for section, key in (("model", "type"), ("data", "source")):
         if spec[section][key] is None:
@@ -185,7 +192,7 @@ def validate(document: dict[str, Any], origin: str) -> dict[str, Any]:
     return spec
 
 
-def _check_model(model: dict[str, Any], data: dict[str, Any], check: _Checker) -> None:
+def _check_model(model: dict[str, Any], data: dict[str, Any], check: Checker) -> None:
     source = data["source"]
     if model["bias"] is None:
         model["bias"] = model["type"] == "binn"
@@ -232,7 +239,7 @@ def _check_model(model: dict[str, Any], data: dict[str, Any], check: _Checker) -
         )
 
 
-def _check_choices(model: dict[str, Any], check: _Checker) -> None:
+def _check_choices(model: dict[str, Any], check: Checker) -> None:
     choices = model["choices"] or []
     allowed = CHOICES[model["type"]]
     for name in choices:
@@ -247,7 +254,7 @@ def _check_choices(model: dict[str, Any], check: _Checker) -> None:
     model["choices"] = choices
 
 
-def _check_data(model: dict[str, Any], data: dict[str, Any], check: _Checker) -> None:
+def _check_data(model: dict[str, Any], data: dict[str, Any], check: Checker) -> None:
     source = data["source"]
     check.positive("data", "alpha", data["alpha"])
     check.positive("data", "patterns", data["patterns"])

@@ -51,7 +51,7 @@ import numpy as np
 from qanneal.learning.ep.network import CLAMPS, COSTS, IsingNetwork
 from qanneal.learning.ep.thermal import THERMAL_SAMPLERS
 from qanneal.learning.ep.training import RULES, TrainSettings
-from qanneal.spec import _CHECKS, _Checker, suggest
+from qanneal.spec import Checker, check_keys
 
 MODEL_TYPE = "ising-ep"
 EP_SOURCES = ("xor", "digits")
@@ -100,39 +100,10 @@ def is_ep_document(document: dict[str, Any]) -> bool:
     return isinstance(model, dict) and model.get("type") == MODEL_TYPE
 
 
-def _check_keys(document: dict[str, Any], check: _Checker) -> dict[str, dict[str, Any]]:
-    for name, value in document.items():
-        if name == "description":
-            if not isinstance(value, str):
-                raise check.fail("description =", "must be a string")
-            continue
-        if name not in SCHEMA:
-            raise check.fail(
-                f"unknown section [{name}]{suggest(name, SCHEMA)};",
-                f"an ising-ep file has {', '.join(f'[{s}]' for s in SCHEMA)}",
-            )
-        if not isinstance(value, dict):
-            raise check.fail(f"{name} =", f"must be a table: write [{name}] on its own line")
-    spec: dict[str, dict[str, Any]] = {}
-    for section, keys in SCHEMA.items():
-        given = document.get(section, {})
-        for key, value in given.items():
-            if key not in keys:
-                raise check.fail(
-                    f"[{section}] unknown key {key!r}{suggest(key, keys)};",
-                    f"known keys: {', '.join(keys)}",
-                )
-            kind = keys[key][0]
-            if not _CHECKS[kind](value):
-                raise check.fail(f"[{section}] {key} = {value!r}", f"must be of type {kind}")
-        spec[section] = {key: given.get(key, default) for key, (_, default) in keys.items()}
-    return spec
-
-
 def validate_ep(document: dict[str, Any], origin: str) -> dict[str, Any]:
     """Validate a parsed ising-ep file; returns the spec with every default filled in."""
-    check = _Checker(origin)
-    spec: dict[str, Any] = _check_keys(document, check)
+    check = Checker(origin)
+    spec: dict[str, Any] = check_keys(document, check, SCHEMA, kind="an ising-ep file")
     spec["description"] = document.get("description", "")
     model, data, train = spec["model"], spec["data"], spec["train"]
     if model["type"] != MODEL_TYPE:
@@ -158,7 +129,7 @@ def validate_ep(document: dict[str, Any], origin: str) -> dict[str, Any]:
     return spec
 
 
-def _check_rule_keys(spec: dict[str, Any], check: _Checker) -> None:
+def _check_rule_keys(spec: dict[str, Any], check: Checker) -> None:
     train, model = spec["train"], spec["model"]
     if train["rule"] == "quantum":
         if train["temperature"] is not None:
@@ -186,7 +157,7 @@ def _check_rule_keys(spec: dict[str, Any], check: _Checker) -> None:
     check.positive("train", "temperature", train["temperature"])
 
 
-def _check_data(data: dict[str, Any], check: _Checker) -> None:
+def _check_data(data: dict[str, Any], check: Checker) -> None:
     if data["source"] == "xor":
         for key in ("test_fraction", "classes"):
             if data[key] is not None:
