@@ -212,6 +212,13 @@ class Problem:
             )
         return self.slack.bqm if self.kind == "bqm" else self.reduction[0]
 
+    def target(self, kind: str) -> Any:
+        """What a sampler given ``kind`` samples: the model ('native'), the BQM ('bqm',
+        reduced if polynomial) or the polynomial ('polynomial')."""
+        if kind == "native":
+            return self.model
+        return self.bqm() if kind == "bqm" else self.polynomial()
+
     def decode(self, sample: Mapping[Any, int]) -> np.ndarray:
         """±1 weights (int8, model variable order) of one sample of the formulation (for a
         polynomial: a sample over its own variables). A weight the polynomial does not

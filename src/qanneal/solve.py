@@ -202,11 +202,7 @@ def solve(
     kwargs = sampler_parameters(sampler_object, name, num_reads, num_sweeps, user_params)
     if save:
         ensure_writable(out_dir)
-    target = {
-        "native": lambda: problem.model,
-        "bqm": problem.bqm,
-        "polynomial": problem.polynomial,
-    }[target_kind]()
+    target = problem.target(target_kind)
     start = time.perf_counter()
     try:
         chunks, interrupted = _sample_chunks(

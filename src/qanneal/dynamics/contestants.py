@@ -137,11 +137,7 @@ def sample_registry(
         kwargs["seed"] = int(seed % 2**31)
     if "trace_every" in accepted and "trace_every" not in params:
         kwargs["trace_every"] = max(1, budget // TRACE_POINTS)
-    target = {
-        "native": lambda: problem.model,
-        "bqm": problem.bqm,
-        "polynomial": problem.polynomial,
-    }[target_kind]()
+    target = problem.target(target_kind)
     start = time.perf_counter()
     try:
         sampleset = sampler.sample(target, **kwargs)
