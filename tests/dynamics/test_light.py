@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from qanneal.dynamics.light import (
@@ -120,6 +120,7 @@ def test_continuous_at_t_and_derivative_jump() -> None:
     big_t=st.floats(0.0, 5.0),
     harvest_share=st.floats(0.0, 0.95),
 )
+@example(r=1.0, q=5e-324, n0=0.75, big_t=0.0, harvest_share=0.0)  # denormal q: Gompertz forms
 def test_bounded_monotone_phases_and_limits(
     r: float, q: float, n0: float, big_t: float, harvest_share: float
 ) -> None:

@@ -108,8 +108,13 @@ class LightParams:
         return float(_richards_capacity(self.r, self.E, self.q))
 
 
+GOMPERTZ_Q = 1e-12
+"""Below this q the Gompertz (q → 0) forms are used: the Richards forms differ from them by
+O(q), and for denormal q their expm1 underflows (0 · ∞ at t → −∞)."""
+
+
 def _richards_capacity(r: float, harvest: float, q: float) -> float:
-    if q == 0:
+    if q < GOMPERTZ_Q:
         return math.exp(-harvest / r)
     return math.exp(math.log1p(-q * harvest / r) / q)
 
@@ -129,7 +134,7 @@ def _richards(
     with np.errstate(over="ignore", invalid="ignore"):
         # e^(−rate t) may overflow to inf for t → −∞: N → 0 and dN/dt → 0, as they should
         decay = np.exp(-rate * t)
-        if q == 0:
+        if q < GOMPERTZ_Q:
             value = capacity * np.exp(log_ratio * decay)
             rate_of_change = -rate * log_ratio * decay * value
         else:
