@@ -80,24 +80,23 @@ import argparse
 import json
 import math
 import os
-import platform
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _common import git_commit, git_dirty, machine, uncommitted_src, versions, write_atomically
 
 from qanneal.models import BinaryPerceptron
 from qanneal.models.datasets import random_patterns
 from qanneal.samplers.pimc.sampler import DEFAULT_MOVES, PIMCSampler
 from qanneal.samplers.sa.sampler import NativeAnnealingSampler
+
+VERSIONS = ("qanneal", "numba", "numpy", "dimod")
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULT_PATH = ROOT / "benchmarks" / "results" / "baldassi_zecchina.json"
@@ -419,58 +418,6 @@ def scan_fits(parts: list[dict[str, Any]], main: dict[str, Any]) -> dict[str, An
 # provenance and output
 
 
-def _git(*args: str) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True, timeout=10
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip()
-
-
-def machine() -> dict[str, Any]:
-    cpu = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "platform": platform.platform(),
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
-    }
-
-
-def versions() -> dict[str, str]:
-    found = {}
-    for name in ("qanneal", "numba", "numpy", "dimod"):
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            found[name] = "not installed"
-    return found
-
-
-def write_atomically(path: Path, record: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(record, handle, indent=2)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _tts(row: dict[str, Any]) -> str:
     mark = ">" if row["tts99_is_lower_bound"] else ""
     return f"{mark}{row['tts99_s']:.3g}"
@@ -631,11 +578,11 @@ def main(argv: list[str] | None = None) -> int:
     record: dict[str, Any] = {
         "benchmark": "baldassi_zecchina",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": _git("rev-parse", "--short", "HEAD") or "unknown",
-        "dirty": bool(_git("status", "--porcelain", "--", ".", ":!benchmarks/results")),
-        "uncommitted_src": (_git("status", "--porcelain", "--", "src") or "").splitlines(),
+        "commit": git_commit(),
+        "dirty": git_dirty(),
+        "uncommitted_src": uncommitted_src(),
         "machine": machine(),
-        "versions": versions(),
+        "versions": versions(*VERSIONS),
         "args": {k: v for k, v in vars(args).items() if k != "json"},
         "timing_note": "kernels compiled on a tiny instance first; wall time of each call, "
         f"{args.reads} reads in parallel (numba prange over reads)",

@@ -35,25 +35,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import dimod
 import numpy as np
+from _common import git_commit, git_dirty, machine, versions, write_atomically
 
 from qanneal.hubo.slack import SlackQubo, build_slack_qubo, slack_parameters
 from qanneal.models import BinaryPerceptron
 from qanneal.models.datasets import random_patterns
+
+VERSIONS = ("qanneal", "pyqubo", "dimod", "numpy")
 
 try:
     import pyqubo
@@ -251,74 +249,6 @@ def compare(qubo: SlackQubo, theirs: dimod.BinaryQuadraticModel, seed: int) -> d
 # provenance and output
 
 
-def _git(*args: str) -> str | None:
-    """Stripped output of a git command in the repository, or None if it fails."""
-    try:
-        out = subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True, timeout=10
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip()
-
-
-def git_commit() -> str:
-    """Short commit of the checkout, or "unknown"."""
-    return _git("rev-parse", "--short", "HEAD") or "unknown"
-
-
-def git_dirty() -> bool | None:
-    """Uncommitted changes outside benchmarks/results (None if git is unavailable)."""
-    status = _git("status", "--porcelain", "--", ".", ":!benchmarks/results")
-    return None if status is None else bool(status)
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def machine() -> dict[str, Any]:
-    nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return {
-        "nproc": nproc,
-        "platform": platform.platform(),
-        "cpu": cpu_model(),
-        "python": platform.python_version(),
-        "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
-    }
-
-
-def versions() -> dict[str, str]:
-    found = {}
-    for name in ("qanneal", "pyqubo", "dimod", "numpy"):
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            found[name] = "not installed"
-    return found
-
-
-def write_atomically(path: Path, record: dict[str, Any]) -> None:
-    """Write JSON to a temporary file in the same directory, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; results are meant to be shared
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(record, handle, indent=2)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def print_table(record: dict[str, Any]) -> None:
     inst, q, p, check = record["instance"], record["qanneal"], record["pyqubo"], record["check"]
     yes = {True: "yes", False: "no"}
@@ -392,7 +322,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "commit": git_commit(),
         "dirty": git_dirty(),
         "machine": host,
-        "versions": versions(),
+        "versions": versions(*VERSIONS),
         "instance": {
             "inputs": model.num_inputs,
             "patterns": int(model.patterns.shape[0]),

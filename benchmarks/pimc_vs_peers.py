@@ -80,21 +80,26 @@ import argparse
 import ctypes
 import json
 import os
-import platform
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import dimod
 import numba
 import numpy as np
+from _common import (
+    git_commit,
+    git_dirty,
+    jsonable,
+    machine,
+    uncommitted_src,
+    versions,
+    write_atomically,
+)
 
 from qanneal.hubo.slack import build_slack_qubo
 from qanneal.models import BinaryPerceptron
@@ -102,6 +107,8 @@ from qanneal.models.datasets import random_patterns
 from qanneal.samplers.pimc._backends import DENSE
 from qanneal.samplers.pimc.packing import pack_bqm
 from qanneal.samplers.pimc.sampler import DEFAULT_MOVES, PIMCSampler
+
+VERSIONS = ("qanneal", "openjij", "dwave-samplers", "dimod", "numba", "numpy")
 
 try:
     import openjij
@@ -568,77 +575,6 @@ def moves_study(
 # provenance and output
 
 
-def _git(*args: str) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True, timeout=10
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip()
-
-
-def git_commit() -> str:
-    return _git("rev-parse", "--short", "HEAD") or "unknown"
-
-
-def git_dirty() -> bool | None:
-    status = _git("status", "--porcelain", "--", ".", ":!benchmarks/results")
-    return None if status is None else bool(status)
-
-
-def machine() -> dict[str, Any]:
-    cpu = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "platform": platform.platform(),
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "numba_threads": numba.get_num_threads(),
-        "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
-        "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
-    }
-
-
-def versions() -> dict[str, str]:
-    found = {}
-    for name in ("qanneal", "openjij", "dwave-samplers", "dimod", "numba", "numpy"):
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            found[name] = "not installed"
-    return found
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def write_atomically(path: Path, record: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(record, handle, indent=2, default=_jsonable)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _rate(value: float | None) -> str:
     return "n/a" if value is None else f"{value / 1e6:.2f}M"
 
@@ -734,7 +670,9 @@ GLASS_BETA, GLASS_GAMMA = 8.0, (3.0, 0.01)
 
 
 def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
-    host = machine()
+    host = machine(
+        numba_threads=numba.get_num_threads(), omp_num_threads=os.environ.get("OMP_NUM_THREADS")
+    )
     perceptron = perceptron_instance(101, 0.3, args.seed)
     glass = spin_glass_instance(8, args.seed)
     p_sched = Schedule(PERCEPTRON_BETA, *PERCEPTRON_GAMMA, args.sweeps)
@@ -745,9 +683,9 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": git_commit(),
         "dirty": git_dirty(),
-        "uncommitted_src": (_git("status", "--porcelain", "--", "src") or "").splitlines(),
+        "uncommitted_src": uncommitted_src(),
         "machine": host,
-        "versions": versions(),
+        "versions": versions(*VERSIONS),
         "args": {k: v for k, v in vars(args).items() if k != "json"},
         "timing_note": (
             "every solver warmed up once on the same BQM; compile time excluded; "
@@ -782,7 +720,7 @@ def main(argv: list[str] | None = None) -> int:
     record = run(args, log)
     write_atomically(ROOT / record["result_path"], record)
     if args.json:
-        print(json.dumps(record, indent=2, default=_jsonable))
+        print(json.dumps(record, indent=2, default=jsonable))
     else:
         print_table(record)
     return 0 if record["targets_met"] else 1

@@ -47,21 +47,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import dimod
 import numpy as np
+from _common import git_commit, git_dirty, machine, versions, write_atomically
 
 from qanneal.reduce import Auxiliary, ReductionInfo, to_bqm, verify
 
@@ -416,51 +412,14 @@ def targets(results: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _git(*args: str) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True, timeout=10
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip()
-
-
 def provenance() -> dict[str, Any]:
-    found = {}
-    for name in ("qanneal", "dimod", "pyqubo", "qubovert", "numpy"):
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            found[name] = "not installed"
-    status = _git("status", "--porcelain", "--", ".", ":!benchmarks/results")
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": _git("rev-parse", "--short", "HEAD") or "unknown",
-        "dirty": None if status is None else bool(status),
-        "machine": {
-            "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-            "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
-        },
-        "versions": found,
+        "commit": git_commit(),
+        "dirty": git_dirty(),
+        "machine": machine(),
+        "versions": versions("qanneal", "dimod", "pyqubo", "qubovert", "numpy"),
     }
-
-
-def write_atomically(path: Path, record: dict[str, Any]) -> None:
-    """JSON to a temporary file in the same directory, then renamed over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(record, handle, indent=2)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def print_table(record: dict[str, Any]) -> None:

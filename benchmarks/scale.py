@@ -52,19 +52,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _common import git_commit, git_dirty, machine, uncommitted_src, versions, write_atomically
+
+VERSIONS = ("qanneal", "numba", "numpy")
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULT_PATH = ROOT / "benchmarks" / "results" / "scale.json"
@@ -177,58 +177,6 @@ def fit_exponent(sizes: list[int], values: list[float]) -> float | None:
     return float(slope)
 
 
-def _git(*args: str) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True, timeout=10
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip()
-
-
-def machine() -> dict[str, Any]:
-    cpu = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "platform": platform.platform(),
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
-    }
-
-
-def versions() -> dict[str, str]:
-    found = {}
-    for name in ("qanneal", "numba", "numpy"):
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            found[name] = "not installed"
-    return found
-
-
-def write_atomically(path: Path, record: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(record, handle, indent=2)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def print_table(record: dict[str, Any]) -> None:
     s = record["settings"]
     print(
@@ -299,11 +247,11 @@ def main(argv: list[str] | None = None) -> int:
     record = {
         "benchmark": "scale",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": _git("rev-parse", "--short", "HEAD") or "unknown",
-        "dirty": bool(_git("status", "--porcelain", "--", ".", ":!benchmarks/results")),
-        "uncommitted_src": (_git("status", "--porcelain", "--", "src") or "").splitlines(),
+        "commit": git_commit(),
+        "dirty": git_dirty(),
+        "uncommitted_src": uncommitted_src(),
         "machine": host,
-        "versions": versions(),
+        "versions": versions(*VERSIONS),
         "settings": {
             "alpha": args.alpha,
             "sweeps": args.sweeps,
