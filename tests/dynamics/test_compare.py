@@ -255,3 +255,17 @@ def test_instance_median_tts_by_hand():
     assert group["tts_instance_median"]["sweeps"] == pytest.approx((tts_half + 10) / 2)
     assert group["success_per_instance"] == [0.5, 1.0]
     assert group["tts"]["sweeps"]["value"] == pytest.approx(10 * np.log(0.01) / np.log(0.25))
+
+
+def test_an_augmented_model_is_not_given_to_the_plain_network_kernels():
+    """`sa`'s numba kernel knows plain networks only: a model with choice bits must be
+    refused (listing the samplers that score with the model), never silently mis-scored."""
+    from qanneal.dynamics.contestants import sample_registry
+    from qanneal.problem import problem_from_dict
+
+    doc = {**TINY, "model": {**TINY["model"], "choices": ["activation"]}}
+    problem = problem_from_dict(doc)
+    with pytest.raises(SamplerError, match="samplers that can: exact, vqa"):
+        sample_registry("sa", problem, 10, 2, 0, {})
+    reads = sample_registry("vqa", problem, 5, 2, 0, {})
+    np.testing.assert_allclose(reads.energies, problem.model.energy(reads.weights))

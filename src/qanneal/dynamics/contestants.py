@@ -124,7 +124,7 @@ def sample_registry(
 ) -> Reads:
     """Run registry sampler ``name`` for ``budget`` sweeps (its ``num_sweeps``)."""
     sampler, target_kind = registry.sampler_for(
-        name, problem.kind, problem.formulation, problem.spec["model"]["type"]
+        name, problem.kind, problem.formulation, problem.model_type
     )
     accepted = registry.accepted_parameters(sampler)
     if "num_sweeps" not in accepted:
