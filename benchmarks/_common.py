@@ -92,17 +92,22 @@ def jsonable(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def write_atomically(path: Path, record: dict[str, Any]) -> None:
-    """JSON (numpy scalars and arrays allowed) to a temporary file in the same directory,
-    then renamed over ``path``: a reader never sees half a file."""
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """``data`` to a temporary file in the same directory, then renamed over ``path``: a
+    reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, 0o644)  # mkstemp creates 0600; results are meant to be shared
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(record, handle, indent=2, default=jsonable)
-            handle.write("\n")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomically(path: Path, record: dict[str, Any]) -> None:
+    """A JSON record (numpy scalars and arrays allowed), written atomically."""
+    text = json.dumps(record, indent=2, default=jsonable) + "\n"
+    write_bytes_atomically(path, text.encode("utf-8"))

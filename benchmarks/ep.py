@@ -30,15 +30,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
-import subprocess
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _common import git_commit, write_atomically
 
 from qanneal.learning.ep.config import XOR_INPUTS, XOR_LABELS
 from qanneal.learning.ep.network import IsingNetwork
@@ -242,13 +240,6 @@ def _plots(bias: dict[str, Any], xor: dict[str, Any], digit: dict[str, Any], suf
         plt.close(figure)
 
 
-def _write(path: Path, record: dict[str, Any]) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "w") as stream:
-        json.dump(record, stream, indent=1)
-    os.replace(temporary, path)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=8, help="XOR initialisations per method")
@@ -265,7 +256,7 @@ def main() -> None:
         saved = json.loads(path.read_text())
         saved["mock_qpu"] = mock_qpu_part()
         print(json.dumps(saved["mock_qpu"]))
-        _write(path, saved)
+        write_atomically(path, saved)
         return
     if args.plots_only:
         suffix = "_quick" if args.quick else ""
@@ -280,11 +271,8 @@ def main() -> None:
     xor, xor_curves = xor_part(seeds, 30 if args.quick else 100)
     digit, digit_curves = digits_part(5 if args.quick else 20, 1 if args.quick else 3)
     suffix = "_quick" if args.quick else ""
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-    ).stdout.strip()
     record = {
-        "commit": commit,
+        "commit": git_commit(),
         "python": platform.python_version(),
         "seconds": time.perf_counter() - start,
         "bias": bias,
@@ -293,7 +281,7 @@ def main() -> None:
         "mock_qpu": mock_qpu_part(),
         "curves": {"xor_seed0": xor_curves, "digits_seed0": digit_curves},
     }
-    _write(RESULTS / f"ep{suffix}.json", record)
+    write_atomically(RESULTS / f"ep{suffix}.json", record)
     _plots(bias, xor_curves, digit_curves, suffix)
     print(f"done in {record['seconds']:.0f} s")
 

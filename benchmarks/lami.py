@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import statistics
 import sys
 import time
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _common import write_atomically
 
 from qanneal.dynamics.quantum import anneal, diagonal_energies
 from qanneal.models import BinaryPerceptron
@@ -59,12 +59,6 @@ def lami_energies(num_inputs: int, num_patterns: int, seed: int) -> np.ndarray |
     model = BinaryPerceptron(num_inputs, data.x_train, data.y_train, loss="hinge", margin=0.0)
     energies = diagonal_energies(model) / math.sqrt(num_inputs)
     return energies if energies.min() <= 1e-12 else None
-
-
-def write_atomically(path: Path, record: dict[str, Any]) -> None:
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(record, indent=2))
-    os.replace(tmp, path)
 
 
 def summarise(points: list[dict[str, Any]]) -> dict[str, Any]:

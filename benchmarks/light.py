@@ -39,15 +39,14 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _common import git_commit, write_atomically, write_bytes_atomically
 
 import qanneal
 from qanneal.dynamics.light_experiment import (
@@ -61,28 +60,6 @@ from qanneal.problem import problem_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
-
-
-def git_commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        )
-        return out.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def part_a(runs: int, epochs: int, seed: int) -> dict[str, Any]:
@@ -282,12 +259,12 @@ def main(argv: list[str] | None = None) -> int:
     record["binary_perceptron"] = part_c(runs, 40 if args.quick else 200)
     record["init_control"] = part_d(runs, epochs, args.seed)
     name = "light_quick.json" if args.quick else "light.json"
-    write_atomically(RESULTS / name, (json.dumps(record, indent=1) + "\n").encode())
+    write_atomically(RESULTS / name, record)
     if not args.quick:
         from qanneal.dynamics.light_plots import accuracy_figure, fig2_figure
 
-        write_atomically(RESULTS / "light_fig2.png", fig2_figure(record["paper"]))
-        write_atomically(RESULTS / "light_accuracy.png", accuracy_figure(record["paper"]))
+        write_bytes_atomically(RESULTS / "light_fig2.png", fig2_figure(record["paper"]))
+        write_bytes_atomically(RESULTS / "light_accuracy.png", accuracy_figure(record["paper"]))
     if args.json:
         print(json.dumps(record, indent=1))
         return 0

@@ -41,7 +41,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _common import git_commit
 
 from qanneal.learning.vqa import (
     Ansatz,
@@ -64,11 +64,6 @@ from qanneal.models.datasets.digits import digits
 
 ROOT = Path(__file__).resolve().parents[1]
 EPSILONS = (0.01, 0.05, 0.1)
-
-
-def git_commit() -> str:
-    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True)
-    return out.stdout.decode().strip()
 
 
 def digit_features(k: int, seed: int = 4) -> dict[str, np.ndarray]:
