@@ -506,6 +506,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--instances", type=int, default=20, help="instances (default 20)")
     parser.add_argument("--reads", type=int, default=2, help="reads per instance and method")
     parser.add_argument("--sweeps-per-stage", type=int, default=4, help="PIMC sweeps per stage")
+    parser.add_argument("--trotter", type=int, default=TROTTER, help="M (default: the paper's 32)")
+    parser.add_argument("--beta", type=float, default=BETA, help="β (default: the paper's 32)")
+    parser.add_argument(
+        "--tag", default=None, help="write results/baldassi_zecchina-TAG.json (keeps the default)"
+    )
     parser.add_argument("--variation-instances", type=int, default=3)
     parser.add_argument("--scan-instances", type=int, default=3)
     parser.add_argument("--scan-sizes", type=int, nargs="+", default=list(SCAN_SIZES))
@@ -568,12 +573,16 @@ def target(main: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global TROTTER, BETA  # the protocol's M and β: every method below reads them
     args = parse_args(argv)
+    TROTTER, BETA = args.trotter, args.beta
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
     path = QUICK_PATH if args.quick else RESULT_PATH
+    if args.tag:
+        path = path.with_name(f"{path.stem}-{args.tag}{path.suffix}")
     sps = args.sweeps_per_stage
     record: dict[str, Any] = {
         "benchmark": "baldassi_zecchina",
