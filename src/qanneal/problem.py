@@ -304,19 +304,25 @@ def loss_polynomial(path: str | os.PathLike[str]) -> dimod.BinaryPolynomial:
     return expand(problem.model, "walsh")
 
 
-def load_problem(path: str | os.PathLike[str]) -> Problem:
-    """Read, validate and build the problem file at ``path``."""
-    path = Path(path)
+def read_problem_document(
+    path: Path, *, missing_hint: str = "`qanneal problems` lists ours"
+) -> tuple[dict[str, Any], str]:
+    """(parsed TOML, text) of a problem file; one-line ProblemFileErrors for a missing,
+    unreadable or malformed file (``missing_hint`` says where to look instead)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ProblemFileError(
-            f"{path}: no such problem file; `qanneal problems` lists ours"
-        ) from None
+        raise ProblemFileError(f"{path}: no such problem file; {missing_hint}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ProblemFileError(f"{path}: cannot read it ({error})") from None
     try:
-        document = tomllib.loads(text)
+        return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:
         raise ProblemFileError(f"{path}: not valid TOML: {error}") from None
+
+
+def load_problem(path: str | os.PathLike[str]) -> Problem:
+    """Read, validate and build the problem file at ``path``."""
+    path = Path(path)
+    document, text = read_problem_document(path)
     return problem_from_dict(document, text=text, path=path)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import io
 import time
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -40,20 +39,13 @@ from qanneal.learning.ep.config import (
 )
 from qanneal.learning.ep.quantum import QuantumNetwork
 from qanneal.learning.ep.training import Progress, TrainResult, settings_dict, train
+from qanneal.problem import read_problem_document
 from qanneal.results import ensure_writable, new_run_id, save_record
 
 
 def _document(path: Path) -> tuple[dict[str, Any], str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProblemFileError(f"{path}: no such problem file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProblemFileError(f"{path}: cannot read it ({error})") from None
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ProblemFileError(f"{path}: not valid TOML: {error}") from None
+    hint = "shipped EP problems: ep-xor, ep-digits"
+    document, text = read_problem_document(path, missing_hint=hint)
     if not is_ep_document(document):
         raise ProblemFileError(
             f"{path}: [model] type must be 'ising-ep' for `qanneal ep`; "
