@@ -173,6 +173,20 @@ def draw_transforms(qubits: list[int], count: int, seed: int) -> list[list[int]]
     ]
 
 
+EMBEDDING_REPORT_KEYS = (
+    "logical_qubits",
+    "physical_qubits",
+    "max_chain_length",
+    "mean_chain_length",
+    "chain_strength",
+    "chain_strength_method",
+    "chain_break_method",
+    "embedding_method",
+    "embedding_source",
+)
+"""Keys of a plan that describe its embedding and chains (run records and dry runs)."""
+
+
 def make_plan(
     bqm: dimod.BQM,
     connection: Any,

@@ -37,7 +37,7 @@ from qanneal.leap.client import connect
 from qanneal.leap.embedding import bqm_hash
 from qanneal.leap.errors import LeapError, LeapInterrupted, LedgerError
 from qanneal.leap.ledger import Ledger
-from qanneal.leap.plan import check_parameters, make_plan
+from qanneal.leap.plan import EMBEDDING_REPORT_KEYS, check_parameters, make_plan
 from qanneal.problem import Problem, problem_from_dict
 from qanneal.results import ensure_writable, new_run_id, save_record
 
@@ -152,15 +152,7 @@ def dry_run_report(problem: Problem, plan: dict[str, Any]) -> dict[str, Any]:
         "solver",
         "category",
         "num_reads",
-        "logical_qubits",
-        "physical_qubits",
-        "max_chain_length",
-        "mean_chain_length",
-        "chain_strength",
-        "chain_strength_method",
-        "chain_break_method",
-        "embedding_method",
-        "embedding_source",
+        *EMBEDDING_REPORT_KEYS,
         "time_limit",
         "estimated_access_time_us",
     )

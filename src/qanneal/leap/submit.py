@@ -29,7 +29,7 @@ from qanneal.leap import embedding as emb
 from qanneal.leap.client import MaybeSubmitted, NotSubmitted
 from qanneal.leap.errors import LeapError, translate
 from qanneal.leap.ledger import Ledger
-from qanneal.leap.plan import solver_parameters
+from qanneal.leap.plan import EMBEDDING_REPORT_KEYS, solver_parameters
 
 RETRIES = 3
 BACKOFF_S = 1.0
@@ -224,20 +224,7 @@ def sample_plan(
             "every read had a broken chain and chain_break_method 'discard' dropped them all: "
             "use 'majority_vote' or a stronger chain_strength"
         )
-    report = {
-        key: plan[key]
-        for key in (
-            "logical_qubits",
-            "physical_qubits",
-            "max_chain_length",
-            "mean_chain_length",
-            "chain_strength",
-            "chain_strength_method",
-            "chain_break_method",
-            "embedding_method",
-            "embedding_source",
-        )
-    }
+    report = {key: plan[key] for key in EMBEDDING_REPORT_KEYS}
     report["chain_break_fraction"] = chain_tools.broken_fraction(physical, plan["chains"])
     report["chain_strength_scan"] = plan.get("scan")
     report["num_spin_reversal_transforms"] = len(plan["transforms"])
