@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -29,3 +31,34 @@ def problem_path(file: str) -> Path:
 
 def print_json(value: Any) -> None:
     click.echo(json.dumps(value, indent=2, default=str))
+
+
+class DelayedBar:
+    """A progress bar on stderr that appears only once a run has taken over a second,
+    so short runs print nothing extra."""
+
+    DELAY_S = 1.0
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.bar: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.start < self.DELAY_S:
+                return
+            self.bar = click.progressbar(length=total, label="sampling", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def progress_bar(quiet: bool) -> DelayedBar:
+    """The delayed bar of a long command: off with ``--quiet`` or when stderr is no terminal."""
+    return DelayedBar(enabled=not quiet and sys.stderr.isatty())

@@ -14,8 +14,7 @@ from qanneal.dynamics.compare import compare as run_comparison
 from qanneal.dynamics.report import findings, fmt
 from qanneal.errors import ProblemFileError
 from qanneal.spec import parse_param
-from qanneal_cli.commands._common import json_option, print_json, problem_path
-from qanneal_cli.commands.solve_cmd import _DelayedBar
+from qanneal_cli.commands._common import json_option, print_json, problem_path, progress_bar
 
 
 def _numbers(text: str, kind: type, option: str) -> list[Any]:
@@ -136,7 +135,7 @@ def compare(
     if out_dir is None:
         out_dir = Path("comparisons") / time.strftime("%Y%m%d-%H%M%S")
     names = [s.strip() for s in samplers.split(",") if s.strip()]
-    bar = _DelayedBar(enabled=not quiet and sys.stderr.isatty())
+    bar = progress_bar(quiet)
     try:
         result = run_comparison(
             [problem_path(f) for f in files],

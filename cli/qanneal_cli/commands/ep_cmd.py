@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +10,7 @@ import click
 from qanneal.errors import ProblemFileError
 from qanneal.learning.ep.run import run_ep_file
 from qanneal.library import shipped_problems_dir
-from qanneal_cli.commands._common import json_option, out_option, print_json
-from qanneal_cli.commands.solve_cmd import _DelayedBar
+from qanneal_cli.commands._common import json_option, out_option, print_json, progress_bar
 
 SUMMARY_ONLY = ("problem_text", "history", "model", "parameters")
 
@@ -53,7 +51,7 @@ def ep_command(
     quiet: bool,
 ) -> None:
     """Train an ising-ep problem FILE; save the run record and its learning curve."""
-    bar = _DelayedBar(enabled=not quiet and sys.stderr.isatty())
+    bar = progress_bar(quiet)
     try:
         record = run_ep_file(
             ep_problem_path(file),

@@ -3,7 +3,6 @@ sigmoid neuron against LIGHT-regulated replicated gradient descent."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -15,8 +14,7 @@ from qanneal.dynamics.light_experiment import (
     write_light_outputs,
 )
 from qanneal.dynamics.optim import OPTIMIZERS
-from qanneal_cli.commands._common import json_option, print_json
-from qanneal_cli.commands.solve_cmd import _DelayedBar
+from qanneal_cli.commands._common import json_option, print_json, progress_bar
 
 
 @click.group()
@@ -94,7 +92,7 @@ def light_command(
     quiet: bool,
 ) -> None:
     """Sigmoid neuron vs LIGHT-regulated replicas on synthetic 2-D data (paper Fig. 2)."""
-    bar = _DelayedBar(enabled=not quiet and sys.stderr.isatty())
+    bar = progress_bar(quiet)
     try:
         result = run_light_experiment(
             runs=runs,

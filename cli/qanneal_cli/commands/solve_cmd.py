@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from qanneal_cli.commands._common import (
     print_json,
     problem_argument,
     problem_path,
+    progress_bar,
 )
 
 SUMMARY_ONLY = ("sampleset", "problem_text")
@@ -58,7 +58,7 @@ def solve(
 ) -> None:
     """Solve a problem file and save the run under --out."""
     problem = qanneal.load_problem(problem_path(file))
-    bar = _DelayedBar(enabled=not quiet and sys.stderr.isatty())
+    bar = progress_bar(quiet)
     try:
         record = qanneal.solve(
             problem,
@@ -94,32 +94,6 @@ def solve(
             err=True,
         )
         sys.exit(130)
-
-
-class _DelayedBar:
-    """A progress bar on stderr that appears only once a run has taken over a second,
-    so short runs print nothing extra."""
-
-    DELAY_S = 1.0
-
-    def __init__(self, *, enabled: bool) -> None:
-        self.enabled = enabled
-        self.start = time.monotonic()
-        self.bar: Any = None
-
-    def update(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        if self.bar is None:
-            if time.monotonic() - self.start < self.DELAY_S:
-                return
-            self.bar = click.progressbar(length=total, label="sampling", file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
 
 
 def _format_weights(weights: dict[str, Any], limit: int = 24) -> list[str]:
