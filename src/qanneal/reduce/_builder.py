@@ -23,7 +23,13 @@ import dimod
 import numpy as np
 
 from qanneal.errors import FormulationError
-from qanneal.reduce._polynomial import MAX_EXPANSION, Term, expansion_size, spin_to_binary
+from qanneal.reduce._polynomial import (
+    MAX_EXPANSION,
+    Padded,
+    Term,
+    expansion_size,
+    spin_to_binary,
+)
 from qanneal.reduce.info import Auxiliary
 
 HELPER = "spin-product-helper"
@@ -53,6 +59,7 @@ class QuadraticBuilder:
         self.offset = 0.0
         self.records: list[AuxRecord] = []
         self.gadget_terms = 0
+        self.chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (i, j, bias)
         self._labels: list[Hashable] | None = None
 
     @property
@@ -76,6 +83,23 @@ class QuadraticBuilder:
             self.offset += bias
         else:
             raise AssertionError(f"term {term} of degree {len(term)} reached the builder")
+
+    def add_terms(self, rows: Padded, biases: np.ndarray) -> None:
+        """Terms of degree 0, 1 or 2 in bulk (rows of ``rows``; summed in :meth:`to_bqm`)."""
+        length = rows.length
+        if not len(length):
+            return
+        if int(length.max()) > 2:
+            raise AssertionError("a term of degree ≥ 3 reached the builder")
+        self.offset += float(biases[length == 0].sum())
+        index = rows.index
+        linear, quadratic = length == 1, length == 2
+        if linear.any():
+            i = index[linear, 0]
+            self.chunks.append((i, i, biases[linear]))
+        if quadratic.any():
+            i, j = index[quadratic, 0], index[quadratic, 1]
+            self.chunks.append((np.minimum(i, j), np.maximum(i, j), biases[quadratic]))
 
     def add_product(self, a: int, b: int, penalty: float) -> int:
         """A Rosenberg product y = x_a x_b: penalty · (x_a x_b − 2 x_a y − 2 x_b y + 3 y)."""
@@ -136,9 +160,13 @@ class QuadraticBuilder:
         return labels
 
     def to_bqm(self, vartype: dimod.Vartype) -> dimod.BinaryQuadraticModel:
-        """The BQM in ``vartype`` (built in BINARY, then converted if SPIN)."""
+        """The BQM in ``vartype`` (built in BINARY, then converted if SPIN).
+
+        Biases added more than once are summed; interactions that sum to 0 are left out.
+        """
         labels = self.all_labels()
-        linear = np.zeros(len(labels))
+        n = len(labels)
+        linear = np.zeros(n)
         if self.linear:
             keys = np.fromiter(self.linear.keys(), dtype=np.int64, count=len(self.linear))
             linear[keys] = np.fromiter(self.linear.values(), dtype=np.float64)
@@ -146,11 +174,25 @@ class QuadraticBuilder:
         pairs = np.fromiter(
             (i for pair in self.quadratic for i in pair), dtype=np.int64, count=2 * count
         ).reshape(count, 2)
+        i, j = pairs[:, 0], pairs[:, 1]
         values = np.fromiter(self.quadratic.values(), dtype=np.float64, count=count)
+        if self.chunks:  # bulk terms: the same pair may have been added in several places
+            ci, cj, cv = (np.concatenate(column) for column in zip(*self.chunks, strict=True))
+            diagonal = ci == cj
+            np.add.at(linear, ci[diagonal], cv[diagonal])
+            off = ~diagonal
+            unique, inverse = np.unique(
+                np.concatenate((i * n + j, ci[off] * n + cj[off])), return_inverse=True
+            )
+            weights = np.concatenate((values, cv[off]))
+            values = np.bincount(inverse.reshape(-1), weights, len(unique)).astype(
+                np.float64, copy=False
+            )
+            i, j = unique // n, unique % n
         keep = values != 0.0
         bqm = dimod.BinaryQuadraticModel.from_numpy_vectors(
             linear,
-            (pairs[keep, 0], pairs[keep, 1], values[keep]),
+            (i[keep], j[keep], values[keep]),
             self.offset,
             dimod.BINARY,
             variable_order=labels,

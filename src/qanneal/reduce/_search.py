@@ -5,27 +5,32 @@ A :class:`Plan` holds the final terms (after substitutions, products numbered
 ``costs.product`` auxiliaries and a leftover term of degree ≥ 3 as its gadget.
 
 Example:
-    >>> plan = plan_terms({(0, 1, 2): 1.0, (0, 1, 3): 1.0, (0, 1, 4): -1.0}, 5, BINARY_COSTS)
-    >>> plan.pairs, plan.terms, plan.num_auxiliary
-    ([(0, 1)], [(2, 5), (3, 5), (4, 5)], 1)
+    >>> terms = Padded.of([(0, 1, 2), (0, 1, 3), (0, 1, 4)])
+    >>> plan = plan_terms(terms, np.array([1.0, 1.0, -1.0]), 5, BINARY_COSTS)
+    >>> plan.pairs.tolist(), plan.final.terms(), plan.num_auxiliary
+    ([[0, 1]], [(2, 5), (3, 5), (4, 5)], 1)
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qanneal.reduce._polynomial import Term
+import numpy as np
+
+from qanneal.reduce import _kernels
+from qanneal.reduce._polynomial import Padded, Term
 from qanneal.reduce.ishikawa import ishikawa_count
 from qanneal.reduce.parity import parity_count
 from qanneal.reduce.rosenberg import (
+    FEWEST_ALTERNATIVES,
     MAX_DEGREE_TABLE,
     SCALE,
-    Pair,
     Priority,
     count_values,
+    random_priority,
     substitute,
 )
 
@@ -33,7 +38,6 @@ POTENTIAL = 0.5
 SMALL_PLAN = 150  # pair incidences up to which the extra candidate plans are tried
 RESTART_BUDGET = 1200  # pair incidences spent on random restarts (at most 32 of them)
 Tables = tuple[tuple[int, ...], tuple[int, ...]]
-MASK = (1 << 64) - 1
 
 
 @dataclass(frozen=True)
@@ -60,21 +64,30 @@ BINARY_COSTS = Costs(product=1, spin=False)
 SPIN_COSTS = Costs(product=2, spin=True)
 
 
+@functools.cache
+def gadget_table(costs: Costs) -> np.ndarray:
+    """``costs.gadget(degree, negative)`` as an array indexed [negative, degree]."""
+    degrees = range(MAX_DEGREE_TABLE + 2)
+    return np.array(
+        [[costs.gadget(d, negative) for d in degrees] for negative in (False, True)],
+        dtype=np.int64,
+    )
+
+
 @dataclass
 class Plan:
     """Final terms and products of one candidate (see the module docstring)."""
 
-    terms: list[Term]
-    biases: list[float]
-    pairs: list[Pair]
+    final: Padded
+    biases: np.ndarray
+    pairs: np.ndarray
     first_aux: int
     costs: Costs
 
     @property
     def num_auxiliary(self) -> int:
-        gadgets = sum(
-            self.costs.gadget(len(t), b < 0) for t, b in zip(self.terms, self.biases, strict=True)
-        )
+        table = gadget_table(self.costs)
+        gadgets = int(table[(self.biases < 0).astype(np.int64), self.final.length].sum())
         return self.costs.product * len(self.pairs) + gadgets
 
 
@@ -99,7 +112,7 @@ def score_tables(costs: Costs, potential: float = POTENTIAL) -> Tables:
     return rows[0], rows[1]
 
 
-def plan_terms(high: dict[Term, float], first_aux: int, costs: Costs) -> Plan:
+def plan_terms(terms: Padded, biases: np.ndarray, first_aux: int, costs: Costs) -> Plan:
     """The cheapest of the candidate plans for monomials of degree ≥ 3.
 
     Always the scored greedy. When the polynomial is small (≤ ``SMALL_PLAN`` pair
@@ -108,23 +121,26 @@ def plan_terms(high: dict[Term, float], first_aux: int, costs: Costs) -> Plan:
     common pair), a doubled potential, and random tie-breaks of both rules
     (``RESTART_BUDGET`` / incidences of them, at most 32).
     """
-    order = list(high)
-    biases = [high[t] for t in order]
-    negative = [b < 0 for b in biases]
+    negative = biases < 0
     threshold = SCALE * costs.product
     settings: list[tuple[Tables, int, Priority]] = [
-        (score_tables(costs), threshold, fewest_alternatives)
+        (score_tables(costs), threshold, FEWEST_ALTERNATIVES)
     ]
-    incidences = sum(len(t) * (len(t) - 1) // 2 for t in order)
-    if incidences <= SMALL_PLAN and has_shared_pair(order):
-        settings.append((count_values(), 0, fewest_alternatives))
-        settings.append((score_tables(costs, 2 * POTENTIAL), threshold, fewest_alternatives))
+    incidences = int((terms.length * (terms.length - 1) // 2).sum())
+    small = incidences <= SMALL_PLAN
+    if small and not has_shared_pair(terms.terms()):
+        # A product would serve one term and save at most its cost: the greedy keeps none.
+        no_pairs = np.zeros((0, 2), dtype=np.int64)
+        return Plan(terms.copy(), biases, no_pairs, first_aux, costs)
+    if small:
+        settings.append((count_values(), 0, FEWEST_ALTERNATIVES))
+        settings.append((score_tables(costs, 2 * POTENTIAL), threshold, FEWEST_ALTERNATIVES))
         for seed in range(min(32, RESTART_BUDGET // max(1, incidences))):
             settings.append((score_tables(costs), threshold, random_priority(seed)))
             settings.append((count_values(), 0, random_priority(seed)))
     best: Plan | None = None
     for values, limit, priority in settings:
-        final, pairs = substitute(order, negative, first_aux, values, limit, priority)
+        final, pairs = substitute(terms, negative, first_aux, values, limit, priority)
         final, pairs = prune(final, negative, pairs, first_aux, costs)
         plan = Plan(final, biases, pairs, first_aux, costs)
         if best is None or plan.num_auxiliary < best.num_auxiliary:
@@ -150,98 +166,30 @@ def has_shared_pair(terms: Sequence[Term]) -> bool:
 
 
 def prune(
-    final: list[Term], negative: Sequence[bool], pairs: list[Pair], first_aux: int, costs: Costs
-) -> tuple[list[Term], list[Pair]]:
-    """Undo, last first, products nothing builds on whose terms cost no more without them."""
-    children = [0] * len(pairs)
-    holders: list[list[int]] = [[] for _ in pairs]
-    for pair in pairs:
-        for f in pair:
-            if f >= first_aux:
-                children[f - first_aux] += 1
-    for t, term in enumerate(final):
-        for v in term:
-            if v >= first_aux:
-                holders[v - first_aux].append(t)
-    kept = [True] * len(pairs)
-    for j in range(len(pairs) - 1, -1, -1):
-        if children[j]:
-            continue
-        extra = sum(
-            costs.gadget(len(final[t]) + 1, negative[t]) - costs.gadget(len(final[t]), negative[t])
-            for t in holders[j]
-        )
-        if extra > costs.product:
-            continue
-        kept[j] = False
-        y = first_aux + j
-        for t in holders[j]:
-            final[t] = tuple(sorted([v for v in final[t] if v != y] + list(pairs[j])))
-        for f in pairs[j]:
-            if f >= first_aux:
-                children[f - first_aux] -= 1
-                holders[f - first_aux].extend(holders[j])
-    return _renumber(final, pairs, kept, first_aux)
+    final: Padded, negative: np.ndarray, pairs: np.ndarray, first_aux: int, costs: Costs
+) -> tuple[Padded, np.ndarray]:
+    """Undo, last first, products nothing builds on whose terms cost no more without them
+    (an undone term gets its factors back, sorted), and renumber the products kept.
 
-
-def _renumber(
-    final: list[Term], pairs: list[Pair], kept: list[bool], first_aux: int
-) -> tuple[list[Term], list[Pair]]:
-    new_index: dict[int, int] = {}
-    for j, keep in enumerate(kept):
-        if keep:
-            new_index[first_aux + j] = first_aux + len(new_index)
-
-    def relabel(term: Sequence[int]) -> tuple[int, ...]:
-        return tuple(new_index.get(v, v) for v in term)
-
-    pairs_out = [
-        (new_index.get(a, a), new_index.get(b, b)) for j, (a, b) in enumerate(pairs) if kept[j]
-    ]
-    return [relabel(term) for term in final], pairs_out
-
-
-def fewest_alternatives(
-    current: list[Term], holders: dict[Pair, set[int]]
-) -> Callable[[Pair], float]:
-    """Tie-break: first the pairs whose terms have the weakest other options — the mean,
-    over the terms holding the pair, of the largest holder count among their other
-    pairs (measured once, at the start; pairs made later rank 0)."""
-    top_two: dict[int, tuple[int, int]] = {}
-    for t, term in enumerate(current):
-        if len(term) > 2:
-            top = second = 0
-            for q in itertools.combinations(term, 2):
-                count = len(holders[q])
-                if count > top:
-                    top, second = count, top
-                elif count > second:
-                    second = count
-            top_two[t] = (top, second)
-    rank: dict[Pair, float] = {}
-    for pair, members in holders.items():
-        own = len(members)
-        total = 0
-        for t in members:
-            top, second = top_two[t]
-            total += second if own == top else top
-        rank[pair] = total / own
-    return lambda pair: rank.get(pair, 0.0)
-
-
-def _mix(seed: int, pair: Pair) -> int:
-    """A cheap reproducible pseudo-random integer of (seed, pair) (64-bit mixing)."""
-    x = (pair[0] * 0x9E3779B97F4A7C15 + pair[1] * 0xBF58476D1CE4E5B9 + seed) & MASK
-    x ^= x >> 31
-    x = (x * 0x94D049BB133111EB) & MASK
-    return x ^ (x >> 29)
-
-
-def random_priority(seed: int) -> Priority:
-    """Tie-break by a seeded pseudo-random order of pairs (reproducible)."""
-
-    def rank(current: list[Term], holders: dict[Pair, set[int]]) -> Callable[[Pair], float]:
-        del current, holders
-        return lambda pair: _mix(seed, pair)
-
-    return rank
+    >>> final = Padded.of([(2, 4), (3, 5)])  # products 4 = x0 x1 and 5 = x0 x2, one term each
+    >>> pruned, pairs = prune(final, np.array([True, True]), np.array([[0, 1], [0, 2]]), 4,
+    ...                       BINARY_COSTS)
+    >>> pruned.terms(), pairs.tolist()
+    ([(0, 1, 2), (0, 2, 3)], [])
+    """
+    full = np.ones(first_aux + len(pairs), dtype=np.int64)  # degree once expanded
+    for j, (a, b) in enumerate(pairs.tolist()):
+        full[first_aux + j] = full[a] + full[b]
+    columns = np.arange(final.index.shape[1]) < final.length[:, None]
+    width = int(np.where(columns, full[final.index], 0).sum(axis=1).max(initial=0))
+    if width > final.index.shape[1]:  # room for the factors that undoing brings back
+        index = np.zeros((len(final.length), width), dtype=np.int64)
+        index[:, : final.index.shape[1]] = final.index
+        final = Padded(index, final.length)
+    kept = _kernels.prune_products(
+        final.index, final.length, negative, pairs, first_aux, gadget_table(costs), costs.product
+    )
+    new_index = np.arange(first_aux + len(pairs), dtype=np.int64)
+    (survivors,) = np.nonzero(kept)
+    new_index[first_aux + survivors] = first_aux + np.arange(len(survivors))
+    return Padded(new_index[final.index], final.length), new_index[pairs[kept]]

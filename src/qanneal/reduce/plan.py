@@ -37,12 +37,17 @@ Example:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
+
 from qanneal.reduce._builder import QuadraticBuilder, split_by_degree
 from qanneal.reduce._polynomial import (
     MAX_EXPANSION,
+    Padded,
+    SpinExpansion,
     Term,
     Terms,
-    expansion_size,
     spin_to_binary,
 )
 from qanneal.reduce._search import BINARY_COSTS, SPIN_COSTS, Plan, has_shared_pair, plan_terms
@@ -62,43 +67,65 @@ def reduce_auto(terms: Terms, strength: float | None) -> tuple[QuadraticBuilder,
         low, high = split_by_degree(terms.biases)
         for term, bias in low.items():
             builder.add_term(term, bias)
-        build_plan(builder, plan_terms(high, first_aux, BINARY_COSTS), strength)
+        build_plan(builder, plan_terms(*Padded.split(high), first_aux, BINARY_COSTS), strength)
         return builder, "BINARY"
-    threshold, binary_plan, spin_plan, offset, low = cheapest_spin_split(terms)
-    builder.offset += offset
-    for term, bias in low.items():
-        builder.add_term(term, bias)
-    build_plan(builder, binary_plan, strength)
-    build_plan(builder, spin_plan, strength)
-    kept = any(len(t) >= threshold for t in terms.biases)
-    expanded = any(2 < len(t) < threshold for t in terms.biases)
+    split = cheapest_spin_split(terms)
+    builder.offset += split.offset
+    builder.add_terms(*split.low)
+    build_plan(builder, split.binary_plan, strength)
+    build_plan(builder, split.spin_plan, strength)
+    kept = any(len(t) >= split.threshold for t in terms.biases)
+    expanded = any(2 < len(t) < split.threshold for t in terms.biases)
     if kept:
         return builder, "MIXED" if expanded else "SPIN"
     return builder, "BINARY" if expanded else "SPIN"
 
 
-def cheapest_spin_split(terms: Terms) -> tuple[int, Plan, Plan, float, dict[Term, float]]:
-    """(threshold, binary plan, spin plan, offset and quadratic part of the expansion)."""
+@dataclass
+class SpinSplit:
+    """Spin monomials of degree ≥ ``threshold`` kept whole, the others expanded."""
+
+    threshold: int
+    binary_plan: Plan
+    spin_plan: Plan
+    offset: float  # of the expansion
+    low: tuple[Padded, np.ndarray]  # the expansion's terms of degree ≤ 2, and biases
+
+    @property
+    def num_auxiliary(self) -> int:
+        return self.binary_plan.num_auxiliary + self.spin_plan.num_auxiliary
+
+
+def cheapest_spin_split(terms: Terms) -> SpinSplit:
+    """The split with the fewest auxiliaries (ties keep monomials whole)."""
     first_aux = len(terms.labels)
     degrees = {len(t) for t in terms.biases}
     shared = has_shared_pair([t for t in terms.biases if len(t) > 2])
-    best = None
-    for threshold in range(3, max(terms.degree, 2) + 2):  # ties keep monomials whole
+    rows, biases = Padded.split(terms.biases)
+    expansion = SpinExpansion(terms.biases)
+    best: SpinSplit | None = None
+    for threshold in range(3, max(terms.degree, 2) + 2):
         if threshold > 3 and (not shared or threshold - 1 not in degrees):
             continue  # nothing new to expand at this threshold
-        expand = {t: b for t, b in terms.biases.items() if len(t) < threshold}
-        if expansion_size(expand) > MAX_EXPANSION:
+        if expansion.size(threshold) > MAX_EXPANSION:
             break
-        whole = {t: b for t, b in terms.biases.items() if len(t) >= threshold}
-        offset, binary = spin_to_binary(expand)
-        low, high = split_by_degree(binary)
-        binary_plan = plan_terms(high, first_aux, BINARY_COSTS)
-        spin_plan = plan_terms(whole, first_aux, SPIN_COSTS)
-        cost = binary_plan.num_auxiliary + spin_plan.num_auxiliary
-        if best is None or cost < best[0]:
-            best = (cost, threshold, binary_plan, spin_plan, offset, low)
+        offset, parts = expansion.binary(below=threshold)
+        low = Padded.stack([parts[s][0] for s in parts if s <= 2])
+        low_biases = np.concatenate([parts[s][1] for s in parts if s <= 2] + [np.zeros(0)])
+        high = Padded.stack([parts[s][0] for s in parts if s > 2])
+        high_biases = np.concatenate([parts[s][1] for s in parts if s > 2] + [np.zeros(0)])
+        whole = rows.length >= threshold
+        split = SpinSplit(
+            threshold,
+            plan_terms(high, high_biases, first_aux, BINARY_COSTS),
+            plan_terms(rows.select(whole), biases[whole], first_aux, SPIN_COSTS),
+            offset,
+            (low, low_biases),
+        )
+        if best is None or split.num_auxiliary < best.num_auxiliary:
+            best = split
     assert best is not None
-    return best[1:]
+    return best
 
 
 def build_plan(builder: QuadraticBuilder, plan: Plan, strength: float | None) -> None:
@@ -108,25 +135,39 @@ def build_plan(builder: QuadraticBuilder, plan: Plan, strength: float | None) ->
     may differ (other auxiliaries came first, a spin product also has a helper).
     """
     spin = plan.costs.spin
-    penalties = product_penalties(plan.terms, plan.biases, plan.pairs, plan.first_aux, spin)
-    index: dict[int, int] = {}
-    for j, (a, b) in enumerate(plan.pairs):
+    first_aux = plan.first_aux
+    penalties = (
+        product_penalties(plan.final, plan.biases, plan.pairs, first_aux, spin)
+        if len(plan.pairs)
+        else []
+    )
+    index = np.arange(first_aux + len(plan.pairs), dtype=np.int64)
+    for j, (a, b) in enumerate(plan.pairs.tolist()):
         penalty = penalties[j] if strength is None else strength
-        a, b = index.get(a, a), index.get(b, b)
+        a, b = int(index[a]), int(index[b])
         if spin:
-            index[plan.first_aux + j] = add_spin_product(builder, a, b, penalty)
+            index[first_aux + j] = add_spin_product(builder, a, b, penalty)
         else:
-            index[plan.first_aux + j] = builder.add_product(a, b, penalty)
-    for virtual, bias in zip(plan.terms, plan.biases, strict=True):
-        term = tuple(index.get(v, v) for v in virtual)
-        if len(term) <= 2 and spin:
-            expanded_offset, expanded = spin_to_binary({term: bias})
-            builder.offset += expanded_offset
-            for sub, sub_bias in expanded.items():
-                builder.add_term(sub, sub_bias)
-        elif len(term) <= 2:
-            builder.add_term(term, bias)
-        elif spin:
+            index[first_aux + j] = builder.add_product(a, b, penalty)
+    index_of, length = index[plan.final.index], plan.final.length
+    low = length <= 2
+    if spin and low.any():
+        quadratic: dict[Term, float] = {}
+        for term, bias in zip(
+            Padded(index_of[low], length[low]).terms(), plan.biases[low].tolist(), strict=True
+        ):
+            quadratic[term] = quadratic.get(term, 0.0) + bias
+        expanded_offset, expanded = spin_to_binary(quadratic)
+        builder.offset += expanded_offset
+        for sub, sub_bias in expanded.items():
+            builder.add_term(sub, sub_bias)
+    elif not spin and low.any():
+        builder.add_terms(Padded(index_of[low], length[low]), plan.biases[low])
+    high = ~low
+    for term, bias in zip(
+        Padded(index_of[high], length[high]).terms(), plan.biases[high].tolist(), strict=True
+    ):
+        if spin:
             add_parity(builder, term, bias)
         elif bias < 0:
             add_freedman(builder, term, bias)

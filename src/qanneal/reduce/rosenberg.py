@@ -42,17 +42,25 @@ Example:
 
 from __future__ import annotations
 
-import heapq
-import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
+import numpy as np
+
+from qanneal.reduce import _kernels
 from qanneal.reduce._builder import QuadraticBuilder, binary_biases, split_by_degree
-from qanneal.reduce._polynomial import MAX_DEGREE, Term, Terms
+from qanneal.reduce._polynomial import MAX_DEGREE, Padded, Term, Terms
 
 Pair = tuple[int, int]
-Priority = Callable[[list[Term], dict[Pair, set[int]]], Callable[[Pair], float]]
+Priority = tuple[int, int]  # (tie-break mode of :mod:`~qanneal.reduce._kernels`, seed)
 SCALE = 840  # score unit: an auxiliary; 1/2, 1/3, ..., 1/8 of it are whole numbers
 MAX_DEGREE_TABLE = MAX_DEGREE
+NO_PRIORITY: Priority = (_kernels.NO_PRIORITY, 0)
+FEWEST_ALTERNATIVES: Priority = (_kernels.FEWEST_ALTERNATIVES, 0)
+
+
+def random_priority(seed: int) -> Priority:
+    """Tie-break by a seeded pseudo-random (reproducible) order of pairs."""
+    return (_kernels.RANDOM_PRIORITY, seed)
 
 
 def count_values() -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -62,138 +70,72 @@ def count_values() -> tuple[tuple[int, ...], tuple[int, ...]]:
 
 
 def substitute(
-    terms: Sequence[Term],
-    negative: Sequence[bool],
+    terms: Padded,
+    negative: np.ndarray,
     first_aux: int,
     values: tuple[tuple[int, ...], tuple[int, ...]],
     threshold: int,
-    priority: Priority | None = None,
-) -> tuple[list[Term], list[Pair]]:
-    """Greedy pair substitution; returns (final terms, pairs) with pair k → first_aux + k.
+    priority: Priority = NO_PRIORITY,
+) -> tuple[Padded, np.ndarray]:
+    """Greedy pair substitution; returns (final terms, pairs (k, 2)), pair k → first_aux + k.
 
     A pair's score is the sum of ``values[negative][degree]`` over the terms of degree
-    ≥ 3 that contain it; the best pair is substituted while its score is > threshold.
-    Ties go to the lowest ``priority(terms, holders)(pair)`` (default 0), then the
-    smallest pair.
+    ≥ 3 that contain it; the best pair is replaced by a new variable in every term
+    holding it while its score is > threshold. Ties go to the lowest ``priority`` rank,
+    then the smallest pair: :data:`NO_PRIORITY` ranks all pairs alike;
+    :data:`FEWEST_ALTERNATIVES` ranks first the pairs whose terms have the weakest other
+    options (the mean, over the terms holding the pair, of the largest holder count among
+    their other pairs, measured once at the start; pairs made later rank 0);
+    :func:`random_priority` ranks by a seeded hash. The loop is
+    :func:`qanneal.reduce._kernels.greedy_substitute`; a substituted term keeps its other
+    factors in order and gets the new variable last. ``terms`` is not modified.
+
+    >>> terms = Padded.of([(0, 1, 2), (0, 1, 3), (1, 2, 3)])
+    >>> final, pairs = substitute(terms, np.zeros(3, bool), 4, count_values(), 0)
+    >>> final.terms(), pairs.tolist()
+    ([(2, 4), (3, 4), (3, 5)], [[0, 1], [1, 2]])
     """
-    current = list(terms)
-    holders: dict[Pair, set[int]] = {}
-    score: dict[Pair, int] = {}
-    for t, term in enumerate(current):
-        if len(term) > 2:
-            value = values[negative[t]][len(term)]
-            for pair in itertools.combinations(term, 2):
-                holders.setdefault(pair, set()).add(t)
-                score[pair] = score.get(pair, 0) + value
-    rank = priority(current, holders) if priority is not None else _no_priority
-    heap = [(-s, rank(pair), pair) for pair, s in score.items()]
-    heapq.heapify(heap)
-    pairs: list[Pair] = []
-    while heap:
-        key, _, pair = heapq.heappop(heap)
-        now = score.get(pair)
-        if now is None or now > -key:
-            continue  # gone, or a fresher entry with the higher score is queued
-        if now < -key:
-            heapq.heappush(heap, (-now, rank(pair), pair))
-            continue
-        if now <= threshold:
-            break
-        y = first_aux + len(pairs)
-        pairs.append(pair)
-        raised = _apply(pair, y, current, negative, holders, score, values)
-        for q in raised:
-            heapq.heappush(heap, (-score[q], rank(q), q))
-    return current, pairs
-
-
-def _no_priority(pair: Pair) -> float:
-    return 0.0
-
-
-def _apply(
-    pair: Pair,
-    y: int,
-    current: list[Term],
-    negative: Sequence[bool],
-    holders: dict[Pair, set[int]],
-    score: dict[Pair, int],
-    values: tuple[tuple[int, ...], tuple[int, ...]],
-) -> set[Pair]:
-    """Replace x_a x_b by y in every term holding the pair; returns pairs whose score rose."""
-    a, b = pair
-    raised: set[Pair] = set()
-    members = holders.pop(pair)
-    del score[pair]
-    for t in sorted(members):
-        old = current[t]
-        rest = tuple(v for v in old if v != a and v != b)
-        current[t] = (*rest, y)
-        table = values[negative[t]]
-        before, after = table[len(old)], table[len(rest) + 1]
-        for c in rest:
-            for q in ((a, c) if a < c else (c, a), (b, c) if b < c else (c, b)):
-                members_q = holders[q]
-                members_q.discard(t)
-                if members_q:
-                    score[q] -= before
-                else:
-                    del holders[q], score[q]
-        if len(rest) < 2:
-            continue  # now quadratic: it holds no pair of interest any more
-        if after != before:
-            for q in itertools.combinations(rest, 2):
-                score[q] += after - before
-                if after > before:
-                    raised.add(q)
-        for c in rest:
-            q = (c, y)
-            holders.setdefault(q, set()).add(t)
-            score[q] = score.get(q, 0) + after
-            raised.add(q)
-    return raised
+    final = terms.copy()
+    mode, seed = priority
+    table = np.array(values, dtype=np.int64)
+    pairs = _kernels.greedy_substitute(
+        final.index, final.length, negative, first_aux, table, threshold, mode, seed
+    )
+    return final, pairs
 
 
 def product_penalties(
-    final: Sequence[Term],
-    biases: Sequence[float],
-    pairs: Sequence[Pair],
+    final: Padded | Sequence[Term],
+    biases: Sequence[float] | np.ndarray,
+    pairs: Sequence[Pair] | np.ndarray,
     first_aux: int,
     spin: bool = False,
 ) -> list[float]:
     """M_j = max(P_j, N_j) for every substitution (see the module docstring); for spin
     products (:mod:`~qanneal.reduce.spin`) M_j = 2 (P_j + N_j)."""
-    positive = [0.0] * len(pairs)
-    negative = [0.0] * len(pairs)
-    for term, bias in zip(final, biases, strict=True):
-        touched: set[int] = set()
-        stack = [v - first_aux for v in term if v >= first_aux]
-        while stack:
-            j = stack.pop()
-            if j not in touched:
-                touched.add(j)
-                stack.extend(f - first_aux for f in pairs[j] if f >= first_aux)
-        for j in touched:
-            if bias > 0:
-                positive[j] += bias
-            else:
-                negative[j] -= bias
-    if spin:
-        return [2.0 * (p + n) for p, n in zip(positive, negative, strict=True)]
-    return [max(p, n) for p, n in zip(positive, negative, strict=True)]
+    rows = final if isinstance(final, Padded) else Padded.of(final)
+    positive, negative = _kernels.product_penalties(
+        rows.index,
+        rows.length,
+        np.asarray(biases, dtype=np.float64),
+        np.asarray(pairs, dtype=np.int64).reshape(-1, 2),
+        first_aux,
+    )
+    penalty = 2.0 * (positive + negative) if spin else np.maximum(positive, negative)
+    return penalty.tolist()
 
 
 def add_substitutions(
     builder: QuadraticBuilder,
-    final: Sequence[Term],
-    biases: Sequence[float],
-    pairs: Sequence[Pair],
+    final: Padded,
+    biases: np.ndarray,
+    pairs: np.ndarray,
     strength: float | None,
 ) -> None:
     """Register the product auxiliaries (in order) with their penalties."""
     first_aux = builder.num_variables
     penalties = product_penalties(final, biases, pairs, first_aux)
-    for k, (a, b) in enumerate(pairs):
+    for k, (a, b) in enumerate(pairs.tolist()):
         y = builder.add_product(a, b, penalties[k] if strength is None else strength)
         assert y == first_aux + k
 
@@ -215,10 +157,8 @@ def substitute_into(
 ) -> None:
     """Substitute pairs (most common first) until every term of ``high`` is quadratic,
     and add the products and the reduced terms to ``builder``."""
-    order = list(high)
-    biases = [high[t] for t in order]
-    negative = [b < 0 for b in biases]
-    final, pairs = substitute(order, negative, builder.num_variables, count_values(), 0)
+    biases = np.fromiter(high.values(), dtype=np.float64, count=len(high))
+    terms = Padded.of(list(high))
+    final, pairs = substitute(terms, biases < 0, builder.num_variables, count_values(), 0)
     add_substitutions(builder, final, biases, pairs, strength)
-    for term, bias in zip(final, biases, strict=True):
-        builder.add_term(term, bias)
+    builder.add_terms(final, biases)
