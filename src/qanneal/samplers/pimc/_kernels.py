@@ -33,6 +33,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from qanneal._rng import seed_rng, uniform
 from qanneal.samplers.pimc._backends import (
     BINN,
     BQM,
@@ -47,41 +48,6 @@ from qanneal.samplers.pimc._backends import (
 LOCAL, GLOBAL, CLUSTER = 0, 1, 2
 MAX_W = 36.7368005696771  # 53 ln 2: e^{-w} below the resolution of the uniform variates
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_TO_UNIT = 1.0 / 9007199254740992.0  # 2^-53
-
-
-@numba.njit(cache=True)
-def _seed_rng(seed, state):
-    """Fill the 4-word xoshiro256+ ``state`` from ``seed`` with splitmix64."""
-    x = np.uint64(seed)
-    for j in range(4):
-        x += _GOLDEN
-        z = x
-        z = (z ^ (z >> np.uint64(30))) * _MIX1
-        z = (z ^ (z >> np.uint64(27))) * _MIX2
-        state[j] = z ^ (z >> np.uint64(31))
-
-
-@numba.njit(cache=True, inline="always")
-def _random(state):
-    """Uniform in [0, 1) with 53 random bits: xoshiro256+ (Blackman & Vigna), about 1 ns a
-    draw against about 9 ns for numba's np.random.random(); one stream per read."""
-    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
-    result = s0 + s3
-    shifted = s1 << np.uint64(17)
-    s2 ^= s0
-    s3 ^= s1
-    s1 ^= s2
-    s0 ^= s3
-    s2 ^= shifted
-    s3 = (s3 << np.uint64(45)) | (s3 >> np.uint64(19))
-    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
-    return np.float64(result >> np.uint64(11)) * _TO_UNIT
-
-
 @numba.njit(cache=True, inline="always")
 def _accept(w, rng):
     """Metropolis: True with probability min(1, e^{−w}).
@@ -94,7 +60,7 @@ def _accept(w, rng):
         return True
     if w > MAX_W:
         return False
-    u = _random(rng)
+    u = uniform(rng)
     if u * (1.0 + w * (1.0 + w * (0.5 + w * (1.0 / 6.0)))) >= 1.0:
         return False
     if u < 1.0 - w:
@@ -216,7 +182,7 @@ def _cluster_sweep(
         start = -1
         for k in range(num_slices):
             nxt = k + 1 if k + 1 < num_slices else 0
-            bonded[k] = s[k, i] == s[nxt, i] and _random(rng) < bond_probability
+            bonded[k] = s[k, i] == s[nxt, i] and uniform(rng) < bond_probability
             if not bonded[k] and start < 0:
                 start = nxt
         if start < 0:  # the whole worldline is one cluster
@@ -316,7 +282,7 @@ def anneal(
     scratch = cache_width + f2.shape[0] if code == BINN else 1
     for r in numba.prange(num_reads):
         rng = np.empty(4, dtype=np.uint64)
-        _seed_rng(seeds[r], rng)
+        seed_rng(seeds[r], rng)
         s = spins[r]
         cache = np.zeros((num_slices, cache_width))
         work = np.zeros((num_slices, scratch))
