@@ -24,6 +24,8 @@ import numpy as np
 from numba import types
 from numba.typed import Dict
 
+from qanneal._rng import seed_rng, uniform
+
 NO_PRIORITY, FEWEST_ALTERNATIVES, RANDOM_PRIORITY = 0, 1, 2
 _SHIFT = 32
 _LOW = (1 << 32) - 1
@@ -360,3 +362,179 @@ def product_penalties(
                     stack[top] = f - first_aux
                     top += 1
     return positive, negative
+
+
+@numba.njit(cache=True)
+def _edges(degree: int) -> tuple[np.ndarray, np.ndarray]:
+    """Endpoints (positions in a term) of its pairs, in ``itertools.combinations`` order."""
+    count = degree * (degree - 1) // 2
+    first = np.zeros(count, dtype=np.int64)
+    second = np.zeros(count, dtype=np.int64)
+    k = 0
+    for a in range(degree):
+        for b in range(a + 1, degree):
+            first[k], second[k] = a, b
+            k += 1
+    return first, second
+
+
+@numba.njit(cache=True)
+def matching_tables(max_degree: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(offsets, size, chosen): for a term of degree d ≤ ``max_degree`` whose pairs in a
+    set are the bits of ``mask`` (pair k = the k-th of ``_edges(d)``), the largest
+    matching among them has ``size[offsets[d] + mask]`` pairs, and ``chosen[...]`` is one
+    (a mask). By the lowest pair of the mask: leave it out, or take it and drop the
+    pairs that touch it."""
+    offsets = np.zeros(max_degree + 2, dtype=np.int64)
+    total = 0
+    for d in range(3, max_degree + 1):
+        offsets[d] = total
+        total += 1 << (d * (d - 1) // 2)
+    offsets[max_degree + 1] = total
+    size = np.zeros(total, dtype=np.int64)
+    chosen = np.zeros(total, dtype=np.int64)
+    for d in range(3, max_degree + 1):
+        first, second = _edges(d)
+        count = first.shape[0]
+        disjoint = np.zeros(count, dtype=np.int64)
+        for k in range(count):
+            for m in range(count):
+                a, b = first[m], second[m]
+                if first[k] != a and first[k] != b and second[k] != a and second[k] != b:
+                    disjoint[k] |= 1 << m
+        base = offsets[d]
+        for mask in range(1, 1 << count):
+            k = 0
+            while not (mask >> k) & 1:
+                k += 1
+            without = mask & ~(1 << k)
+            taken = mask & disjoint[k]
+            if 1 + size[base + taken] > size[base + without]:
+                size[base + mask] = 1 + size[base + taken]
+                chosen[base + mask] = (1 << k) | chosen[base + taken]
+            else:
+                size[base + mask] = size[base + without]
+                chosen[base + mask] = chosen[base + without]
+    return offsets, size, chosen
+
+
+@numba.njit(cache=True)
+def anneal_pairs(
+    degree: np.ndarray,
+    negative: np.ndarray,
+    pointer: np.ndarray,
+    holder: np.ndarray,
+    slot: np.ndarray,
+    offsets: np.ndarray,
+    size: np.ndarray,
+    gadget: np.ndarray,
+    product: int,
+    sweeps: int,
+    hot: float,
+    cold: float,
+    seed: int,
+    start: np.ndarray,
+) -> np.ndarray:
+    """Simulated annealing over sets of pairs; returns the cheapest set seen (bool per pair).
+
+    Cost of a set: ``product`` per pair plus, per term, ``gadget[negative, d − ν]``
+    where ν is the largest matching of the term's pairs in the set. Pair p is held by
+    terms ``holder[pointer[p]:pointer[p + 1]]`` as their pair number ``slot[...]``. A
+    move toggles a random pair (Metropolis, integer cost changes); the temperature
+    falls geometrically from ``hot`` to ``cold`` over ``sweeps`` × pairs moves.
+    """
+    num_pairs = pointer.shape[0] - 1
+    num_terms = degree.shape[0]
+    chosen = start.copy()
+    mask = np.zeros(num_terms, dtype=np.int64)
+    for p in range(num_pairs):
+        if chosen[p]:
+            for k in range(pointer[p], pointer[p + 1]):
+                mask[holder[k]] |= 1 << slot[k]
+    cost = np.zeros(num_terms, dtype=np.int64)
+    total = product * int(chosen.sum())
+    for t in range(num_terms):
+        d = degree[t]
+        cost[t] = gadget[negative[t], d - size[offsets[d] + mask[t]]]
+        total += cost[t]
+    best, best_total = chosen.copy(), total
+    state = np.zeros(4, dtype=np.uint64)
+    seed_rng(seed, state)
+    accept = np.zeros(32)
+    for sweep in range(sweeps):
+        temperature = hot * (cold / hot) ** (sweep / max(1, sweeps - 1))
+        for delta in range(32):
+            accept[delta] = np.exp(-delta / temperature)
+        for _ in range(num_pairs):
+            p = min(int(uniform(state) * num_pairs), num_pairs - 1)
+            delta = -product if chosen[p] else product
+            for k in range(pointer[p], pointer[p + 1]):
+                t = holder[k]
+                d = degree[t]
+                nu = size[offsets[d] + (mask[t] ^ (1 << slot[k]))]
+                delta += gadget[negative[t], d - nu] - cost[t]
+            if delta > 0 and (delta >= 32 or uniform(state) >= accept[delta]):
+                continue
+            chosen[p] = not chosen[p]
+            for k in range(pointer[p], pointer[p + 1]):
+                t = holder[k]
+                d = degree[t]
+                mask[t] ^= 1 << slot[k]
+                cost[t] = gadget[negative[t], d - size[offsets[d] + mask[t]]]
+            total += delta
+            if total < best_total:
+                best_total = total
+                best[:] = chosen
+    return best
+
+
+@numba.njit(cache=True)
+def matched_terms(
+    current: np.ndarray,
+    length: np.ndarray,
+    term_pairs: np.ndarray,
+    chosen: np.ndarray,
+    offsets: np.ndarray,
+    matching: np.ndarray,
+    first_aux: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Substitute in every term one largest matching of its pairs in the set ``chosen``.
+
+    ``term_pairs[t, k]`` is the id of the k-th pair of term t. Products are the pairs
+    some term uses, numbered ``first_aux`` + their rank by id. Returns (terms, lengths,
+    used: bool per pair id); a term lists its unmatched factors, then its products.
+    """
+    num_terms, width = current.shape
+    used = np.zeros(chosen.shape[0], dtype=np.bool_)
+    picks = np.zeros(num_terms, dtype=np.int64)
+    for t in range(num_terms):
+        d = length[t]
+        mask = 0
+        for k in range(d * (d - 1) // 2):
+            if chosen[term_pairs[t, k]]:
+                mask |= 1 << k
+        picks[t] = matching[offsets[d] + mask]
+        for k in range(d * (d - 1) // 2):
+            if (picks[t] >> k) & 1:
+                used[term_pairs[t, k]] = True
+    number = np.cumsum(used) - 1 + first_aux
+    out = np.zeros((num_terms, width), dtype=np.int64)
+    out_length = np.zeros(num_terms, dtype=np.int64)
+    for t in range(num_terms):
+        d = length[t]
+        first, second = _edges(d)
+        covered = 0
+        for k in range(first.shape[0]):
+            if (picks[t] >> k) & 1:
+                covered |= (1 << first[k]) | (1 << second[k])
+        r = 0
+        for i in range(d):
+            if not (covered >> i) & 1:
+                out[t, r] = current[t, i]
+                r += 1
+        for k in range(first.shape[0]):
+            if (picks[t] >> k) & 1:
+                out[t, r] = number[term_pairs[t, k]]
+                r += 1
+        out_length[t] = r
+    return out, out_length, used

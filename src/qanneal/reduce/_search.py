@@ -37,6 +37,10 @@ from qanneal.reduce.rosenberg import (
 POTENTIAL = 0.5
 SMALL_PLAN = 150  # pair incidences up to which the extra candidate plans are tried
 RESTART_BUDGET = 1200  # pair incidences spent on random restarts (at most 32 of them)
+SEARCH_DEGREE = 6  # anneal_plan: the matching tables hold 2^C(d, 2) entries per degree d
+SEARCH_SWEEPS = 100  # anneal_plan: moves per candidate pair
+SEARCH_MOVES = 60_000  # anneal_plan: polynomials with more than 600 pairs keep the greedy
+SEARCH_TEMPERATURES = (0.4, 0.1)  # anneal_plan: first and last, in auxiliaries
 Tables = tuple[tuple[int, ...], tuple[int, ...]]
 
 
@@ -146,7 +150,77 @@ def plan_terms(terms: Padded, biases: np.ndarray, first_aux: int, costs: Costs) 
         if best is None or plan.num_auxiliary < best.num_auxiliary:
             best = plan
     assert best is not None
+    annealed = anneal_plan(terms, biases, first_aux, costs, best)
+    if annealed is not None and annealed.num_auxiliary < best.num_auxiliary:
+        return annealed
     return best
+
+
+@functools.cache
+def _matching_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return _kernels.matching_tables(SEARCH_DEGREE)
+
+
+def anneal_plan(
+    terms: Padded, biases: np.ndarray, first_aux: int, costs: Costs, start: Plan
+) -> Plan | None:
+    """Simulated annealing over which pairs of variables become products.
+
+    The greedy commits to a pair for good; this search revisits the choice. A set of
+    pairs costs a product each, and every term its gadget after substituting a largest
+    matching of its pairs in the set (:func:`qanneal.reduce._kernels.anneal_pairs`,
+    ``SEARCH_SWEEPS`` moves per pair from the products of ``start`` that are pairs of
+    variables, fixed seed). Products of products are not searched. None when a term has
+    degree > ``SEARCH_DEGREE`` or the search would take more than ``SEARCH_MOVES`` moves.
+
+    >>> terms = Padded.of([(0, 1, 2), (0, 1, 3), (2, 3, 4), (2, 3, 5)])
+    >>> biases = -np.ones(4)
+    >>> empty = Plan(terms, biases, np.zeros((0, 2), np.int64), 6, BINARY_COSTS)
+    >>> plan = anneal_plan(terms, biases, 6, BINARY_COSTS, empty)
+    >>> plan.pairs.tolist(), plan.final.terms(), plan.num_auxiliary
+    ([[0, 1], [2, 3]], [(2, 6), (3, 6), (4, 7), (5, 7)], 2)
+    """
+    length = terms.length
+    if not len(length) or int(length.max()) > SEARCH_DEGREE:
+        return None
+    n = first_aux  # the terms hold variables only
+    keys, holders, slots = [], [], []
+    for degree in np.unique(length).tolist():
+        (rows,) = np.nonzero(length == degree)
+        index = terms.index[rows, :degree]
+        for k, (i, j) in enumerate(itertools.combinations(range(degree), 2)):
+            low, high = np.minimum(index[:, i], index[:, j]), np.maximum(index[:, i], index[:, j])
+            keys.append(low * n + high)
+            holders.append(rows)
+            slots.append(np.full(len(rows), k, dtype=np.int64))
+    unique, pair_id = np.unique(np.concatenate(keys), return_inverse=True)
+    if len(unique) * SEARCH_SWEEPS > SEARCH_MOVES:
+        return None
+    pair_id = pair_id.reshape(-1)
+    holder, slot = np.concatenate(holders), np.concatenate(slots)
+    term_pairs = np.full((len(length), SEARCH_DEGREE * (SEARCH_DEGREE - 1) // 2), -1)
+    term_pairs[holder, slot] = pair_id
+    order = np.argsort(pair_id, kind="stable")
+    pointer = np.zeros(len(unique) + 1, dtype=np.int64)
+    pointer[1:] = np.cumsum(np.bincount(pair_id, minlength=len(unique)))
+    flat = start.pairs[(start.pairs < first_aux).all(axis=1)]
+    begin = np.zeros(len(unique), dtype=np.bool_)
+    wanted = flat.min(axis=1) * n + flat.max(axis=1)
+    where = np.minimum(np.searchsorted(unique, wanted), len(unique) - 1)
+    begin[where[unique[where] == wanted]] = True
+    offsets, size, matching = _matching_tables()
+    negative = (biases < 0).astype(np.int64)
+    hot, cold = SEARCH_TEMPERATURES
+    chosen = _kernels.anneal_pairs(
+        length, negative, pointer, holder[order], slot[order], offsets, size,
+        gadget_table(costs), costs.product, SEARCH_SWEEPS, hot, cold, 0, begin,
+    )  # fmt: skip
+    index, final_length, used = _kernels.matched_terms(
+        terms.index, length, term_pairs, chosen, offsets, matching, first_aux
+    )
+    pairs = np.stack((unique[used] // n, unique[used] % n), axis=1)
+    final, pairs = prune(Padded(index, final_length), biases < 0, pairs, first_aux, costs)
+    return Plan(final, biases, pairs, first_aux, costs)
 
 
 def has_shared_pair(terms: Sequence[Term]) -> bool:

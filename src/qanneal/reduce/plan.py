@@ -12,11 +12,18 @@ by several terms can be cheaper. A spin monomial kept whole costs ⌊(d − 1)/2
    nothing yet; substitute while the best score exceeds the cost of a product.
 2. Pruning: from the last product back, undo a product that nothing builds on when
    its terms would cost no more without it (a tie removes a penalty).
-3. Every term still of degree ≥ 3 gets its gadget; products get the penalties of
+3. Annealing (terms of degree ≤ 6, at most 600 distinct pairs): simulated annealing
+   over which pairs of variables become products, each term substituting a largest
+   matching of its pairs among them, started from the greedy's products. The greedy
+   commits to the most useful pair first and can be trapped; the annealed plan is
+   kept when it needs fewer auxiliaries.
+4. Every term still of degree ≥ 3 gets its gadget; products get the penalties of
    :mod:`~qanneal.reduce.rosenberg` (binary) or :mod:`~qanneal.reduce.spin`.
 
 Small polynomials also try dimod's rule (most common pair) and random tie-breaks.
-Negative terms are not bound to Freedman: a product they share can be cheaper.
+Negative terms are not bound to Freedman: a product they share can be cheaper. The
+loops are numba kernels (:mod:`~qanneal.reduce._kernels`); every seed is fixed, so a
+polynomial always gets the same reduction.
 
 Spin polynomials: for a degree threshold t, monomials of degree ≥ t are kept in spin
 (spin products + parity gadgets) and the others are expanded into binary monomials
