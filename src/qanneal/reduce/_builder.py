@@ -33,6 +33,7 @@ from qanneal.reduce._polynomial import (
 from qanneal.reduce.info import Auxiliary
 
 HELPER = "spin-product-helper"
+SMALL_MODEL = 256  # interactions up to which to_bqm builds from dicts (faster when small)
 
 
 @dataclass
@@ -165,6 +166,20 @@ class QuadraticBuilder:
         Biases added more than once are summed; interactions that sum to 0 are left out.
         """
         labels = self.all_labels()
+        if not self.chunks and len(self.quadratic) <= SMALL_MODEL:  # dicts: less overhead
+            bqm = dimod.BinaryQuadraticModel(
+                {label: self.linear.get(v, 0.0) for v, label in enumerate(labels)},
+                {(labels[u], labels[v]): b for (u, v), b in self.quadratic.items() if b != 0.0},
+                self.offset,
+                dimod.BINARY,
+            )
+        else:
+            bqm = self._vector_bqm(labels)
+        if vartype is dimod.SPIN:
+            bqm.change_vartype(dimod.SPIN, inplace=True)
+        return bqm
+
+    def _vector_bqm(self, labels: list[Hashable]) -> dimod.BinaryQuadraticModel:
         n = len(labels)
         linear = np.zeros(n)
         if self.linear:
@@ -190,16 +205,13 @@ class QuadraticBuilder:
             )
             i, j = unique // n, unique % n
         keep = values != 0.0
-        bqm = dimod.BinaryQuadraticModel.from_numpy_vectors(
+        return dimod.BinaryQuadraticModel.from_numpy_vectors(
             linear,
             (i[keep], j[keep], values[keep]),
             self.offset,
             dimod.BINARY,
             variable_order=labels,
         )
-        if vartype is dimod.SPIN:
-            bqm.change_vartype(dimod.SPIN, inplace=True)
-        return bqm
 
     def auxiliaries(self) -> tuple[Auxiliary, ...]:
         labels = self.all_labels()
