@@ -48,6 +48,7 @@ from qanneal.samplers.pimc._backends import (
 LOCAL, GLOBAL, CLUSTER = 0, 1, 2
 MAX_W = 36.7368005696771  # 53 ln 2: e^{-w} below the resolution of the uniform variates
 
+
 @numba.njit(cache=True, inline="always")
 def _accept(w, rng):
     """Metropolis: True with probability min(1, e^{−w}).
