@@ -3,8 +3,8 @@
 The algorithm is documented there; this module only holds the loop, over arrays:
 
 * terms: ``current[t, :length[t]]`` (a substitution removes a and b and appends y);
-* pairs: an id per pair (a < b) from a typed dict keyed ``a << 32 | b``, and a row of
-  the pair table: factors, score, count of holding terms, first link of its holders
+* pairs: an id per pair (a < b), found by open addressing on a hash of (a, b), and a
+  row of the pair table: factors, score, count of holding terms, first link of its holders
   (a linked list of incidences, checked lazily: a listed term still holds the pair iff
   it has degree ≥ 3 and contains both factors — a term is never listed twice for one
   pair), and whether it was substituted;
@@ -21,14 +21,12 @@ import heapq
 
 import numba
 import numpy as np
-from numba import types
-from numba.typed import Dict
 
 from qanneal._rng import seed_rng, uniform
 
 NO_PRIORITY, FEWEST_ALTERNATIVES, RANDOM_PRIORITY = 0, 1, 2
-_SHIFT = 32
 _LOW = (1 << 32) - 1
+_MIX = 0xBF58476D1CE4E5B9
 
 
 @numba.njit(cache=True)
@@ -57,15 +55,32 @@ _A, _B, _SCORE, _COUNT, _HEAD, _DONE = 0, 1, 2, 3, 4, 5
 
 
 @numba.njit(cache=True)
-def _pair_id(ids, table, size, a, b):
-    """(id of pair (a, b), table, pairs) — a new row (no holders) when first seen."""
-    key = (a << _SHIFT) | b
-    if key in ids:
-        return ids[key], table, size
-    ids[key] = size
+def _slot(slots, table, a, b):
+    """Where pair (a, b) sits in ``slots`` (open addressing over pair ids, −1 empty, size
+    a power of two), or the empty slot where it would go."""
+    mask = slots.shape[0] - 1
+    h = (np.uint64(a) * np.uint64(0x9E3779B97F4A7C15)) ^ (np.uint64(b) * np.uint64(_MIX))
+    i = np.int64(h >> np.uint64(32)) & mask
+    while slots[i] >= 0 and (table[slots[i], _A] != a or table[slots[i], _B] != b):
+        i = (i + 1) & mask
+    return i
+
+
+@numba.njit(cache=True)
+def _pair_id(slots, table, size, a, b):
+    """(id of pair (a, b), slots, table, pairs) — a new row (no holders) when first seen;
+    the slots double when half full."""
+    i = _slot(slots, table, a, b)
+    if slots[i] >= 0:
+        return slots[i], slots, table, size
     table = _grow(table, size)
     table[size, _A], table[size, _B], table[size, _HEAD] = a, b, -1
-    return size, table, size + 1
+    slots[i] = size
+    if 2 * (size + 1) > slots.shape[0]:
+        slots = np.full(2 * slots.shape[0], -1, dtype=np.int64)
+        for q in range(size + 1):
+            slots[_slot(slots, table, table[q, _A], table[q, _B])] = q
+    return size, slots, table, size + 1
 
 
 @numba.njit(cache=True)
@@ -92,9 +107,9 @@ def _holds(current: np.ndarray, length: np.ndarray, t: int, a: int, b: int) -> b
 
 
 @numba.njit(cache=True)
-def _ordered_id(ids, u, v):
+def _ordered_id(slots, table, u, v):
     """Id of an existing pair {u, v}."""
-    return ids[(u << _SHIFT) | v] if u < v else ids[(v << _SHIFT) | u]
+    return slots[_slot(slots, table, min(u, v), max(u, v))]
 
 
 @numba.njit(cache=True)
@@ -122,7 +137,7 @@ def greedy_substitute(
     ``values[negative, degree]`` is a term's score per pair it holds.
     """
     num_terms = current.shape[0]
-    ids = Dict.empty(key_type=types.int64, value_type=types.int64)
+    slots = np.full(1024, -1, dtype=np.int64)
     table = np.zeros((64, 6), dtype=np.int64)
     links = np.zeros((64, 2), dtype=np.int64)  # (term, next incidence of the same pair)
     num_pairs = num_links = 0
@@ -134,7 +149,7 @@ def greedy_substitute(
         for i in range(d):
             for j in range(i + 1, d):
                 a, b = min(current[t, i], current[t, j]), max(current[t, i], current[t, j])
-                q, table, num_pairs = _pair_id(ids, table, num_pairs, a, b)
+                q, slots, table, num_pairs = _pair_id(slots, table, num_pairs, a, b)
                 links, num_links = _hold(table, links, num_links, q, t, value)
 
     frank = np.zeros(num_pairs if mode == FEWEST_ALTERNATIVES else 0)
@@ -147,14 +162,14 @@ def greedy_substitute(
             top = second = 0
             for i in range(d):
                 for j in range(i + 1, d):
-                    c = table[_ordered_id(ids, current[t, i], current[t, j]), _COUNT]
+                    c = table[_ordered_id(slots, table, current[t, i], current[t, j]), _COUNT]
                     if c > top:
                         top, second = c, top
                     elif c > second:
                         second = c
             for i in range(d):
                 for j in range(i + 1, d):
-                    q = _ordered_id(ids, current[t, i], current[t, j])
+                    q = _ordered_id(slots, table, current[t, i], current[t, j])
                     total[q] += second if table[q, _COUNT] == top else top
         frank[:] = total / table[:num_pairs, _COUNT]
 
@@ -170,7 +185,7 @@ def greedy_substitute(
     rest = np.zeros(current.shape[1], dtype=np.int64)
     while heap:
         key, _, _, _, a, b = heapq.heappop(heap)
-        q = ids[(a << _SHIFT) | b]
+        q = _ordered_id(slots, table, a, b)
         now = table[q, _SCORE]
         if table[q, _DONE] or now > -key:
             continue  # gone, or a fresher entry with the higher score is queued
@@ -204,7 +219,7 @@ def greedy_substitute(
             length[t] = r + 1
             for i in range(r):
                 for f in (a, b):
-                    p = _ordered_id(ids, f, rest[i])
+                    p = _ordered_id(slots, table, f, rest[i])
                     table[p, _COUNT] -= 1
                     table[p, _SCORE] -= before
             if r < 2:
@@ -212,14 +227,14 @@ def greedy_substitute(
             if after != before:
                 for i in range(r):
                     for j in range(i + 1, r):
-                        p = _ordered_id(ids, rest[i], rest[j])
+                        p = _ordered_id(slots, table, rest[i], rest[j])
                         table[p, _SCORE] += after - before
                         if after > before:
                             raised = _grow(raised, num_raised)
                             raised[num_raised] = p
                             num_raised += 1
             for i in range(r):  # rest[i] < y: y is the newest index
-                p, table, num_pairs = _pair_id(ids, table, num_pairs, rest[i], y)
+                p, slots, table, num_pairs = _pair_id(slots, table, num_pairs, rest[i], y)
                 links, num_links = _hold(table, links, num_links, p, t, after)
                 raised = _grow(raised, num_raised)
                 raised[num_raised] = p
