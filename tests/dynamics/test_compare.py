@@ -269,3 +269,28 @@ def test_an_augmented_model_is_not_given_to_the_plain_network_kernels():
         sample_registry("sa", problem, 10, 2, 0, {})
     reads = sample_registry("vqa", problem, 5, 2, 0, {})
     np.testing.assert_allclose(reads.energies, problem.model.energy(reads.weights))
+
+
+def test_a_circuit_contestant_has_no_spin_update_count():
+    """vqa's sweeps are optimiser steps: its TTS exists in sweeps and seconds only, the
+    report says n/a, and the ranking in spin updates neither includes it nor calls it a
+    contestant that never succeeded."""
+    from qanneal.dynamics.contestants import sample_registry
+    from qanneal.dynamics.report import findings, tts_text
+    from qanneal.problem import problem_from_dict
+
+    doc = {**TINY, "model": {**TINY["model"], "inputs": 5}}
+    reads = sample_registry("vqa", problem_from_dict(doc), 5, 2, 0, {"depth": 1})
+    assert reads.spin_updates is None
+    source = ProblemSource.from_dict(doc, label="tiny")
+    result = compare([source], ["sa", "vqa"], [20], reads=4, params={"vqa": {"depth": 1}}, seed=3)
+    vqa = next(g for g in result.summary["groups"] if g["contestant"] == "vqa")
+    sa = next(g for g in result.summary["groups"] if g["contestant"] == "sa")
+    assert vqa["cost_per_read"]["spin_updates"] is None
+    assert vqa["tts"]["spin_updates"]["value"] is None
+    assert tts_text(vqa, "spin_updates") == "n/a" and tts_text(sa, "spin_updates") != "n/a"
+    assert "spin_updates" not in result.summary["optimum"]["tiny"]["vqa"]
+    assert "sweeps" in result.summary["optimum"]["tiny"]["vqa"]
+    text = findings(result.summary, "tiny")
+    assert "vqa flips no spins and is not ranked in this unit" in text
+    assert "vqa never succeeded" not in text.split("In wall-clock")[0]

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from qanneal.dynamics.compare import compare as run_comparison
-from qanneal.dynamics.report import findings, fmt
+from qanneal.dynamics.report import findings, fmt, tts_text
 from qanneal.errors import ProblemFileError
 from qanneal.spec import parse_param
 from qanneal_cli.commands._common import json_option, print_json, problem_path, progress_bar
@@ -182,7 +182,7 @@ def _print_summary(summary: dict[str, Any], files: list[Path], skipped: int) -> 
             click.echo(
                 f"{g['contestant']:<12} {g['budget']:>7} {s['value']:>6.2f} "
                 f"{'[' + format(s['low'], '.2f') + ', ' + format(s['high'], '.2f') + ']':>13} "
-                f"{fmt(g['tts']['spin_updates']['value']):>14} "
+                f"{tts_text(g, 'spin_updates'):>14} "
                 f"{fmt(g['tts']['seconds']['value']):>9} "
                 f"{fmt(g['residual_energy']['value']):>9}"
             )

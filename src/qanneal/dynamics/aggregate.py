@@ -94,6 +94,10 @@ def _finite_or_none(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _nan(value: float | None) -> float:
+    return math.nan if value is None else value
+
+
 def _mean_or_none(values: list[Any]) -> float | None:
     kept = [v for v in values if v is not None]
     return float(np.mean(kept)) if kept else None
@@ -119,9 +123,11 @@ def group_metrics(
         per_instance: dict[int, list[bool]] = defaultdict(list)
         for r in members:
             per_instance[r["instance"]].append(r["success"])
-        costs = {
+        updates = [r["spin_updates"] for r in members]
+        costs: dict[str, float | None] = {
             "sweeps": float(members[0]["sweeps"]),
-            "spin_updates": float(np.mean([r["spin_updates"] for r in members])),
+            # None: the contestant flips no spins (a variational circuit), no TTS in updates
+            "spin_updates": None if None in updates else float(np.mean(updates)),
             "seconds": float(np.mean([r["seconds_per_read"] for r in members])),
         }
         typical_test = [r["test_accuracy"] for r in members]
@@ -139,7 +145,7 @@ def group_metrics(
                 ],
                 "cost_per_read": costs,
                 "tts": {
-                    unit: metrics.tts_estimate(success, cost).to_dict()
+                    unit: metrics.tts_estimate(success, _nan(cost)).to_dict()
                     for unit, cost in costs.items()
                 },
                 # the literature's figure: the median over instances of each one's TTS99
@@ -148,7 +154,7 @@ def group_metrics(
                         float(
                             np.median(
                                 [
-                                    metrics.tts(float(np.mean(v)), cost)
+                                    metrics.tts(float(np.mean(v)), _nan(cost))
                                     for v in per_instance.values()
                                 ]
                             )
@@ -191,7 +197,8 @@ def optima(groups: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]
         found[problem][contestant] = {
             unit: metrics.optimum({g["budget"]: _estimate(g["tts"][unit]) for g in members})
             for unit in ("sweeps", "spin_updates", "seconds")
-        }
+            if all(g["cost_per_read"][unit] is not None for g in members)
+        }  # a unit the contestant has no cost in (spin updates of a circuit) is left out
     return dict(found)
 
 

@@ -36,6 +36,9 @@ from qanneal.solve import sampler_parameters
 from qanneal.spec import suggest
 
 TRACE_POINTS = 25
+CIRCUIT_SAMPLERS = frozenset({"vqa"})
+"""Registry samplers whose sweeps are optimiser steps of a variational circuit: they
+flip no spins, so they have no single-spin-update count (TTS in sweeps and seconds only)."""
 
 
 @dataclass
@@ -45,7 +48,8 @@ class Reads:
     weights: np.ndarray  # (reads, num_weights) ±1 int8, model variable order
     energies: np.ndarray  # (reads,) energy in the problem's formulation
     sweeps: int  # sweeps one read cost
-    spin_updates: int  # single-spin updates one read cost (sweeps × variables × slices)
+    spin_updates: int | None  # single-spin updates one read cost (sweeps × variables ×
+    # slices); None for a contestant that flips no spins (CIRCUIT_SAMPLERS)
     seconds: float  # wall time of sampling all reads
     trace: dict[str, list[float]] | None = field(default=None)  # {"sweeps", "mean_energy"}
 
@@ -155,7 +159,7 @@ def sample_registry(
         weights=np.asarray(weights, dtype=np.int8),
         energies=np.asarray(energies, dtype=np.float64),
         sweeps=budget,
-        spin_updates=(budget + final) * variables * slices,
+        spin_updates=None if name in CIRCUIT_SAMPLERS else (budget + final) * variables * slices,
         seconds=seconds,
         trace=_trace(sampleset.info),
     )

@@ -30,6 +30,14 @@ def _interval(estimate: dict[str, Any]) -> str:
     return f"{fmt(estimate['value'])} [{fmt(estimate['low'])}, {fmt(estimate['high'])}]"
 
 
+def tts_text(group: dict[str, Any], unit: str) -> str:
+    """TTS99 in ``unit``; "n/a" for a contestant with no cost in it (spin updates of a
+    variational circuit)."""
+    if group["cost_per_read"][unit] is None:
+        return "n/a"
+    return fmt(group["tts"][unit]["value"])
+
+
 def _table(groups: list[dict[str, Any]]) -> list[str]:
     lines = [
         "| contestant | budget (sweeps) | reads | p_s [95% CI] | p_s per instance | TTS99 sweeps | "
@@ -42,7 +50,7 @@ def _table(groups: list[dict[str, Any]]) -> list[str]:
         lines.append(
             f"| {g['contestant']} | {g['budget']} | {g['reads']} | {_interval(g['success'])} | "
             f"{' '.join(f'{p:.2f}' for p in g['success_per_instance'])} | "
-            f"{fmt(g['tts']['sweeps']['value'])} | {fmt(g['tts']['spin_updates']['value'])} | "
+            f"{fmt(g['tts']['sweeps']['value'])} | {tts_text(g, 'spin_updates')} | "
             f"{fmt(g['tts']['seconds']['value'])} | {_interval(g['residual_energy'])} | "
             f"{_accuracy(g['train_accuracy']['typical'])} / "
             f"{_accuracy(g['train_accuracy']['best'])} | "
@@ -53,10 +61,13 @@ def _table(groups: list[dict[str, Any]]) -> list[str]:
 
 def _winner(optimum: dict[str, Any], unit: str, what: str) -> str:
     ranked = sorted(
-        ((name, found[unit]) for name, found in optimum.items() if found[unit]),
+        ((name, found[unit]) for name, found in optimum.items() if found.get(unit)),
         key=lambda item: item[1]["tts"],
     )
-    never = sorted(name for name, found in optimum.items() if not found[unit])
+    never = sorted(name for name, found in optimum.items() if unit in found and not found[unit])
+    uncounted = sorted(name for name, found in optimum.items() if unit not in found)
+    if not ranked and uncounted and not never:
+        return f"{', '.join(uncounted)} flip(s) no spins: no TTS in {what}."
     if not ranked:
         return f"No contestant reached a solution at any budget, so no TTS in {what}."
     name, best = ranked[0]
@@ -72,6 +83,8 @@ def _winner(optimum: dict[str, Any], unit: str, what: str) -> str:
             text += "; the 95% intervals overlap, so the ranking is not resolved"
     if never:
         text += f"; {', '.join(never)} never succeeded (TTS = ∞)"
+    if uncounted:
+        text += f"; {', '.join(uncounted)} flips no spins and is not ranked in this unit"
     return text + "."
 
 
