@@ -10,8 +10,8 @@ from reduce_strategies import polynomials
 
 from qanneal.reduce import ReductionInfo, to_bqm, verify
 from qanneal.reduce._builder import QuadraticBuilder
-from qanneal.reduce._polynomial import Padded, read_polynomial
-from qanneal.reduce._search import BINARY_COSTS, Plan, anneal_plan
+from qanneal.reduce._polynomial import Padded, read_polynomial, spin_to_binary
+from qanneal.reduce._search import BINARY_COSTS, SPIN_COSTS, Plan, anneal_plan
 from qanneal.reduce.plan import build_plan
 
 
@@ -69,33 +69,56 @@ def test_search_and_auto_reach_the_pair_cover_optimum_on_small_cubics(seed):
     assert verify(poly, bqm, info).exact
 
 
-@settings(max_examples=60)
-@given(poly=polynomials(vartype="BINARY", max_terms=10))
-def test_annealed_plans_are_exact(poly):
+def annealed_reduction(poly):
+    """(plan, exactness report) of anneal_plan on ``poly``, built the way auto builds it:
+    binary polynomials with binary costs; spin ones kept whole (spin products and parity
+    gadgets) with their quadratic part expanded. None when nothing has degree 3..6."""
     terms = read_polynomial(poly)
+    spin = terms.vartype is dimod.SPIN
+    costs = SPIN_COSTS if spin else BINARY_COSTS
     high = {t: b for t, b in terms.biases.items() if len(t) > 2}
+    low = {t: b for t, b in terms.biases.items() if len(t) <= 2}
     rows, biases = Padded.split(high)
-    start = no_products(rows, biases, len(terms.labels))
-    plan = anneal_plan(rows, biases, len(terms.labels), BINARY_COSTS, start)
-    if plan is None:  # nothing of degree 3..6
-        assert not high
-        return
+    start = Plan(rows, biases, np.zeros((0, 2), dtype=np.int64), len(terms.labels), costs)
+    plan = anneal_plan(rows, biases, len(terms.labels), costs, start)
+    if plan is None:
+        return None
     builder = QuadraticBuilder(terms.labels)
-    builder.offset += terms.offset
-    for term, bias in terms.biases.items():
-        if len(term) <= 2:
-            builder.add_term(term, bias)
+    offset, expanded = spin_to_binary(low) if spin else (0.0, low)
+    builder.offset += terms.offset + offset
+    for term, bias in expanded.items():
+        builder.add_term(term, bias)
     build_plan(builder, plan, None)
-    bqm = builder.to_bqm(dimod.BINARY)
+    bqm = builder.to_bqm(terms.vartype)
     info = ReductionInfo(
         method="auto",
         variables=terms.labels,
         vartype=terms.vartype,
-        reduced_as="BINARY",
+        reduced_as=terms.vartype.name,
         auxiliaries=builder.auxiliaries(),
         num_couplings=bqm.num_interactions,
         strength=None,
         polynomial=poly,
     )
-    report = verify(poly, bqm, info)
+    return plan, verify(poly, bqm, info)
+
+
+@settings(max_examples=60)
+@given(poly=polynomials(max_terms=10))
+def test_annealed_plans_are_exact(poly):
+    found = annealed_reduction(poly)
+    if found is None:
+        assert not any(len(t) > 2 for t in poly)
+        return
+    _, report = found
+    assert report.exact and report.exhaustive
+
+
+def test_a_spin_product_shared_by_four_monomials_is_chosen():
+    # s0 s1 held by four cubic spin monomials: one spin product (2 auxiliaries) instead of
+    # four parity gadgets
+    poly = dimod.BinaryPolynomial({(0, 1, k): (-1.0) ** k for k in range(2, 6)}, "SPIN")
+    plan, report = annealed_reduction(poly)
+    assert plan.pairs.tolist() == [[0, 1]]
+    assert plan.num_auxiliary == 2
     assert report.exact and report.exhaustive
