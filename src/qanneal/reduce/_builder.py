@@ -26,9 +26,8 @@ from qanneal.errors import FormulationError
 from qanneal.reduce._polynomial import (
     MAX_EXPANSION,
     Padded,
+    SpinExpansion,
     Term,
-    expansion_size,
-    spin_to_binary,
 )
 from qanneal.reduce.info import Auxiliary
 
@@ -249,13 +248,14 @@ class QuadraticBuilder:
 def binary_biases(vartype: dimod.Vartype, biases: dict[Term, float]) -> tuple[float, dict]:
     """(offset, binary monomials) of a polynomial: spin monomials expanded, binary copied."""
     if vartype is dimod.SPIN:
-        size = expansion_size(biases)
+        expansion = SpinExpansion(biases)
+        size = expansion.size()
         if size > MAX_EXPANSION:
             raise FormulationError(
                 f"this spin polynomial expands into {size} binary monomials (more than "
                 f"{MAX_EXPANSION}); use method 'auto', which keeps spin monomials whole"
             )
-        return spin_to_binary(biases)
+        return expansion.monomials()
     return 0.0, dict(biases)
 
 

@@ -33,7 +33,7 @@ _MIX = 0xBF58476D1CE4E5B9
 def _mix(seed, a, b):
     """The 64-bit mix of :func:`~qanneal.reduce._search.random_priority` as (high, low)."""
     x = np.uint64(a) * np.uint64(0x9E3779B97F4A7C15)
-    x = x + np.uint64(b) * np.uint64(0xBF58476D1CE4E5B9) + np.uint64(seed)
+    x = x + np.uint64(b) * np.uint64(_MIX) + np.uint64(seed)
     x = x ^ (x >> np.uint64(31))
     x = x * np.uint64(0x94D049BB133111EB)
     x = x ^ (x >> np.uint64(29))
@@ -280,7 +280,9 @@ def prune_products(
     """Undo products in place, last first (see ``_search.prune``); returns which are kept.
 
     ``gadget[negative, degree]`` is a leftover term's cost, ``product`` a product's. An
-    undone term regains a factor, so it never outgrows its row (its original degree).
+    undone term regains a factor, so rows as wide as the terms were before substitution
+    (what ``greedy_substitute`` and ``matched_terms`` return) always have room; a row
+    too narrow raises ValueError.
     """
     k = pairs.shape[0]
     children = np.zeros(k, dtype=np.int64)
@@ -324,6 +326,8 @@ def prune_products(
                 if current[t, i] != y:
                     current[t, d] = current[t, i]
                     d += 1
+            if d + 2 > current.shape[1]:
+                raise ValueError("prune_products: a row is narrower than its undone term")
             current[t, d] = a
             current[t, d + 1] = b
             length[t] = d + 2

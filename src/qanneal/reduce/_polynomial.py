@@ -135,11 +135,6 @@ def read_polynomial(poly: object) -> Terms:
     return terms
 
 
-def expansion_size(biases: dict[Term, float]) -> int:
-    """Binary monomials (before merging) that expanding these spin monomials gives."""
-    return sum(2 ** len(term) for term in biases)
-
-
 def ordered_labels(variables: Iterable[Hashable]) -> tuple[Hashable, ...]:
     """Labels in sorted order (by type name and repr when they do not compare), so that
     results never depend on set iteration order or hash seeds.
@@ -160,11 +155,7 @@ def spin_to_binary(biases: dict[Term, float]) -> tuple[float, dict[Term, float]]
     Returns (offset, binary biases); exact cancellations are dropped. Every binary bias
     is summed over the spin terms in ``biases`` order (see :class:`SpinExpansion`).
     """
-    offset, parts = SpinExpansion(biases).binary()
-    out: dict[Term, float] = {}
-    for rows, sums in parts.values():
-        out.update(zip(map(tuple, rows.tolist()), sums.tolist(), strict=True))
-    return offset, out
+    return SpinExpansion(biases).monomials()
 
 
 class SpinExpansion:
@@ -209,7 +200,7 @@ class SpinExpansion:
                 ]
         return self.parts[degree]
 
-    def size(self, below: int) -> int:
+    def size(self, below: int = MAX_DEGREE + 1) -> int:
         """Binary monomials, before merging, of the spin terms of degree < ``below``."""
         return sum(count * 2**degree for degree, count in self.counts.items() if degree < below)
 
@@ -236,6 +227,14 @@ class SpinExpansion:
             sums = np.bincount(np.cumsum(first) - 1, weights=weights[order])
             keep = sums != 0.0
             out[size] = (rows[first][keep], sums[keep])
+        return offset, out
+
+    def monomials(self) -> tuple[float, dict[Term, float]]:
+        """(offset, {binary monomial: bias}) of the whole expansion."""
+        offset, parts = self.binary()
+        out: dict[Term, float] = {}
+        for rows, sums in parts.values():
+            out.update(zip(map(tuple, rows.tolist()), sums.tolist(), strict=True))
         return offset, out
 
 

@@ -209,17 +209,17 @@ def anneal_plan(
     where = np.minimum(np.searchsorted(unique, wanted), len(unique) - 1)
     begin[where[unique[where] == wanted]] = True
     offsets, size, matching = _matching_tables()
-    negative = (biases < 0).astype(np.int64)
+    negative = biases < 0
     hot, cold = SEARCH_TEMPERATURES
     chosen = _kernels.anneal_pairs(
-        length, negative, pointer, holder[order], slot[order], offsets, size,
+        length, negative.astype(np.int64), pointer, holder[order], slot[order], offsets, size,
         gadget_table(costs), costs.product, SEARCH_SWEEPS, hot, cold, 0, begin,
     )  # fmt: skip
     index, final_length, used = _kernels.matched_terms(
         terms.index, length, term_pairs, chosen, offsets, matching, first_aux
     )
     pairs = np.stack((unique[used] // n, unique[used] % n), axis=1)
-    final, pairs = prune(Padded(index, final_length), biases < 0, pairs, first_aux, costs)
+    final, pairs = prune(Padded(index, final_length), negative, pairs, first_aux, costs)
     return Plan(final, biases, pairs, first_aux, costs)
 
 
@@ -245,21 +245,16 @@ def prune(
     """Undo, last first, products nothing builds on whose terms cost no more without them
     (an undone term gets its factors back, sorted), and renumber the products kept.
 
-    >>> final = Padded.of([(2, 4), (3, 5)])  # products 4 = x0 x1 and 5 = x0 x2, one term each
+    Rows keep the width the terms had before substitution (room for the factors undoing
+    brings back), as :func:`~qanneal.reduce.rosenberg.substitute` returns them.
+
+    >>> # (0, 1, 2) and (0, 2, 3) after products 4 = x0 x1 and 5 = x0 x2, one term each
+    >>> final = Padded(np.array([[2, 4, 0], [3, 5, 0]]), np.array([2, 2]))
     >>> pruned, pairs = prune(final, np.array([True, True]), np.array([[0, 1], [0, 2]]), 4,
     ...                       BINARY_COSTS)
     >>> pruned.terms(), pairs.tolist()
     ([(0, 1, 2), (0, 2, 3)], [])
     """
-    full = np.ones(first_aux + len(pairs), dtype=np.int64)  # degree once expanded
-    for j, (a, b) in enumerate(pairs.tolist()):
-        full[first_aux + j] = full[a] + full[b]
-    columns = np.arange(final.index.shape[1]) < final.length[:, None]
-    width = int(np.where(columns, full[final.index], 0).sum(axis=1).max(initial=0))
-    if width > final.index.shape[1]:  # room for the factors that undoing brings back
-        index = np.zeros((len(final.length), width), dtype=np.int64)
-        index[:, : final.index.shape[1]] = final.index
-        final = Padded(index, final.length)
     kept = _kernels.prune_products(
         final.index, final.length, negative, pairs, first_aux, gadget_table(costs), costs.product
     )
