@@ -31,8 +31,8 @@ import dimod
 import numpy as np
 
 from qanneal.models import BinaryModel
-from qanneal.samplers.pimc import _kernels
-from qanneal.samplers.pimc._backends import single_flip_energies
+from qanneal.samplers.pimc._kernels import MOVES, single_flip_energies
+from qanneal.samplers.pimc.driver import anneal_in_chunks, make_schedule
 from qanneal.samplers.pimc.packing import Packed, pack_bqm, pack_model, pack_polynomial
 from qanneal.samplers.schedules import (
     GAMMA_SHAPES,
@@ -42,7 +42,6 @@ from qanneal.samplers.schedules import (
     trotter_coupling,
 )
 
-MOVES = ("local", "global", "cluster")
 DEFAULT_MOVES = ("local", "cluster")
 MAX_SEED = 2**31 - 1
 
@@ -53,24 +52,9 @@ def _flip_energies(packed: Packed, rng: np.random.Generator, states: int = 2) ->
     spins = rng.choice(np.array([-1, 1], dtype=np.int8), size=(states, n))
     return np.concatenate(
         [
-            single_flip_energies(packed.code, row, *packed.arrays, packed.cache_width)
+            single_flip_energies(packed.backend, row, packed.cache_width, packed.work_width)
             for row in spins
         ]
-    )
-
-
-def _run(packed, betas, jperps, moves, final_betas, initial, seeds, trace_every):
-    return _kernels.anneal(  # type: ignore[call-arg]
-        packed.code,
-        *packed.arrays,
-        np.asarray(betas, dtype=np.float64),
-        np.asarray(jperps, dtype=np.float64),
-        np.asarray(moves, dtype=np.int64),
-        np.asarray(final_betas, dtype=np.float64),
-        initial,
-        np.asarray(seeds, dtype=np.int64),
-        int(trace_every),
-        packed.cache_width,
     )
 
 
@@ -144,18 +128,18 @@ class PIMCSampler(dimod.Sampler, dimod.PolySampler):
         initial = _initial(initial_states, packed, vartype, num_reads, trotter, rng)
         seeds = rng.integers(MAX_SEED, size=num_reads)
         final = np.full(int(final_classical_sweeps), betas[-1])
-        flags = tuple(int(m in moves) for m in MOVES)
+        schedule = make_schedule(np.concatenate([betas, final]), jperps, moves, trace_every)
         prepared = time.perf_counter_ns()
-        spins, slice_energies, counts, trace = _run(
-            packed, betas, jperps, flags, final, initial, seeds, trace_every
-        )
+        run = anneal_in_chunks(packed, schedule, initial, seeds)
         sampled = time.perf_counter_ns()
-        sampleset = _sampleset(packed, vartype, energies, spins, slice_energies, all_slices)
+        counts, trace = run.counts, run.traces
+        sampleset = _sampleset(packed, vartype, energies, run.spins, run.slice_energies, all_slices)
         sampleset.info.update(
             {
                 "timing": {
                     "preprocessing_ns": prepared - start,
-                    "sampling_ns": sampled - prepared,
+                    "compile_ns": run.compile_ns,
+                    "sampling_ns": run.sampling_ns,
                     "postprocessing_ns": time.perf_counter_ns() - sampled,
                 },
                 "beta_schedule": betas.tolist(),
@@ -165,7 +149,7 @@ class PIMCSampler(dimod.Sampler, dimod.PolySampler):
                 "acceptance": _acceptance(counts),
                 "trace": {
                     "every": trace_every,
-                    "mean_energy": (trace[:, :, 0] + packed.offset).tolist(),
+                    "mean_energy": trace[:, :, 0].tolist(),
                     "overlap": trace[:, :, 1].tolist(),
                 },
             }

@@ -3,7 +3,7 @@
 Single-spin Metropolis with sequential sweeps over the weights and a β schedule
 from :mod:`qanneal.samplers.schedules`; the energy change of a flip is computed from
 cached stabilities (perceptron) or pre-activations (BiNN) by the PIMC driver
-(:mod:`qanneal.samplers.pimc._kernels`) run with one Trotter slice and no quantum term,
+(:mod:`qanneal.samplers.pimc.driver`) run with one Trotter slice and no quantum term,
 so SA and PIMC share every energy back-end. The API mirrors dwave-samplers'
 ``SimulatedAnnealingSampler`` (keyword-only ``num_reads``, ``num_sweeps``,
 ``beta_range``, ``beta_schedule_type``, ``seed``, ``initial_states``), but ``sample``
@@ -28,7 +28,7 @@ import dimod
 import numpy as np
 
 from qanneal.models import BinaryModel, BinaryNeuralNetwork, BinaryPerceptron
-from qanneal.samplers.pimc import _kernels as pimc_kernels
+from qanneal.samplers.pimc.driver import anneal_in_chunks, make_schedule
 from qanneal.samplers.pimc.packing import pack_model
 from qanneal.samplers.schedules import SCHEDULE_TYPES, beta_schedule, default_beta_range
 
@@ -136,16 +136,6 @@ def run_kernel(
         raise TypeError(f"no native kernel for {type(model).__name__}")
     packed = pack_model(model)
     seeds = np.random.default_rng(seed).integers(2**31 - 1, size=len(initial))
-    spins, energies, _, _ = pimc_kernels.anneal(
-        packed.code,
-        *packed.arrays,
-        np.asarray(betas, dtype=np.float64),
-        np.zeros(len(betas)),
-        np.array([1, 0, 0], dtype=np.int64),
-        np.zeros(0),
-        np.ascontiguousarray(initial[:, None, :], dtype=np.int8),
-        seeds,
-        0,
-        packed.cache_width,
-    )
-    return spins[:, 0, :], energies[:, 0]
+    schedule = make_schedule(betas, np.zeros(len(betas)), ("local",))
+    run = anneal_in_chunks(packed, schedule, initial[:, None, :], seeds)
+    return run.spins[:, 0, :], run.slice_energies[:, 0]
