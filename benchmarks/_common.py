@@ -7,11 +7,13 @@ on ``sys.path``); not part of the package.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
 import subprocess
 import tempfile
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -111,3 +113,26 @@ def write_atomically(path: Path, record: dict[str, Any]) -> None:
     """A JSON record (numpy scalars and arrays allowed), written atomically."""
     text = json.dumps(record, indent=2, default=jsonable) + "\n"
     write_bytes_atomically(path, text.encode("utf-8"))
+
+
+DEFAULT_VERSIONS = ("qanneal", "numba", "numpy", "dimod")
+
+
+def provenance(
+    benchmark: str, args: argparse.Namespace | None = None, *packages: str, **extra: Any
+) -> dict[str, Any]:
+    """The header every result JSON starts with: what ran, from which tree, where, when.
+
+    ``dirty`` is True when files outside benchmarks/results differ from the commit;
+    ``uncommitted_src`` lists the ones under src/ (a result may not come from them).
+    """
+    return {
+        "benchmark": benchmark,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": git_commit(),
+        "dirty": git_dirty(),
+        "uncommitted_src": uncommitted_src(),
+        "machine": machine(**extra),
+        "versions": versions(*(packages or DEFAULT_VERSIONS)),
+        "args": {k: v for k, v in vars(args).items() if k != "json"} if args else {},
+    }
