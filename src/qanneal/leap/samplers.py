@@ -19,6 +19,7 @@ Example (offline):
 from __future__ import annotations
 
 import tempfile
+import time
 from typing import Any
 
 import dimod
@@ -70,7 +71,10 @@ class LeapSampler(dimod.Sampler):
         **params: Any,
     ) -> dimod.SampleSet:
         """Embed, submit, wait and unembed ``bqm`` (no ledger); ``info["qpu"]`` holds
-        qubit counts, chain lengths and the chain-break fraction."""
+        qubit counts, chain lengths and the chain-break fraction, ``info["timing"]`` the
+        embedding, submit -> answer and whole-call times (ns), ``info["qpu_timing"]``
+        Leap's own (µs)."""
+        started = time.perf_counter_ns()
         if seed is None:
             seed = int(np.random.SeedSequence().generate_state(1)[0])
         options = {"num_sweeps": num_sweeps, **params}
@@ -87,8 +91,14 @@ class LeapSampler(dimod.Sampler):
                     cache_dir=None,
                 )
                 session = Session({"run_id": "direct", "plan": plan}, None, connection)
+                sent = time.perf_counter_ns()
                 logical, report = sample_plan(bqm, plan, session)
+                sampling_ns = time.perf_counter_ns() - sent
             finally:
                 connection.close()
         logical.info["qpu"] = report
+        timing = {"sampling_ns": sampling_ns, "total_ns": time.perf_counter_ns() - started}
+        if "embedding_ns" in plan:
+            timing["embedding_ns"] = int(plan["embedding_ns"])
+        logical.info["timing"] = timing
         return logical
