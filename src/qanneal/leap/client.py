@@ -35,7 +35,14 @@ from typing import Any, Protocol
 
 import dimod
 
-from qanneal.leap.errors import LeapError, LeapSolverError, redact, remember_secret, translate
+from qanneal.leap.errors import (
+    LeapError,
+    LeapSolverError,
+    never_connected,
+    redact,
+    remember_secret,
+    translate,
+)
 
 # HTTP statuses that say a request was not processed and may be sent again later
 _REFUSED_TRANSIENT = (429, 503)
@@ -156,36 +163,6 @@ def is_transient(error: BaseException) -> bool:
     )
     code = getattr(error, "error_code", None)
     return isinstance(error, transient) or (isinstance(code, int) and (code == 429 or code >= 500))
-
-
-def never_connected(error: BaseException) -> bool:
-    """True when no connection to Leap was ever made (refused, unresolved host, connect
-    timeout), so nothing can have been sent; a connection dropped *after* the request was
-    sent is not such a case.
-
-    Example:
-        >>> import requests, urllib3
-        >>> never_connected(requests.ConnectionError(urllib3.exceptions.NewConnectionError(
-        ...     None, "refused")))
-        True
-        >>> never_connected(requests.ConnectionError("Connection aborted."))
-        False
-    """
-    import requests
-    import urllib3
-
-    unreached = (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError)
-    if isinstance(error, requests.ConnectTimeout):
-        return True
-    seen: BaseException | None = error
-    for _ in range(8):  # MaxRetryError -> reason -> ..., a short chain
-        if seen is None:
-            return False
-        if isinstance(seen, unreached):
-            return True
-        nested = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
-        seen = getattr(seen, "reason", None) or nested or seen.__cause__
-    return False
 
 
 class _CloudSubmitted:

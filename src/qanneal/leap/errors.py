@@ -88,10 +88,34 @@ def _first_line(error: BaseException) -> str:
     return redact(text[0] if text else type(error).__name__)
 
 
-def _never_connected(error: BaseException) -> bool:
-    from qanneal.leap.client import never_connected
+def never_connected(error: BaseException) -> bool:
+    """True when no connection to Leap was ever made (refused, unresolved host, connect
+    timeout), so nothing can have been sent; a connection dropped *after* the request was
+    sent is not such a case.
 
-    return never_connected(error)
+    Example:
+        >>> import requests, urllib3
+        >>> never_connected(requests.ConnectionError(urllib3.exceptions.NewConnectionError(
+        ...     None, "refused")))
+        True
+        >>> never_connected(requests.ConnectionError("Connection aborted."))
+        False
+    """
+    import requests
+    import urllib3
+
+    unreached = (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError)
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    seen: BaseException | None = error
+    for _ in range(8):  # MaxRetryError -> reason -> ..., a short chain
+        if seen is None:
+            return False
+        if isinstance(seen, unreached):
+            return True
+        nested = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+        seen = getattr(seen, "reason", None) or nested or seen.__cause__
+    return False
 
 
 def _problem_gone(error: BaseException) -> bool:
@@ -155,7 +179,7 @@ def translate(error: BaseException, context: str = "") -> LeapError:
             "Leap did not answer within the polling timeout; the submission is kept in the "
             "ledger" + (tail or ": `qanneal leap fetch --all-pending` retrieves it later")
         )
-    if _never_connected(error):
+    if never_connected(error):
         return LeapConnectionError(
             f"cannot reach Leap ({detail}): check the endpoint in the Ocean configuration, "
             "the network and any proxy settings" + tail

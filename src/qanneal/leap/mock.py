@@ -28,7 +28,6 @@ from typing import Any
 import dimod
 
 from qanneal.files import write_new_file
-from qanneal.leap.client import Submitted
 
 # parameters that MockDWaveSampler honours; the others are validated, recorded and not applied
 _MOCKED = {"num_reads"}
@@ -84,7 +83,7 @@ class MockConnection:
         label: str,
         params: dict[str, Any],
         before_submit: Callable[[], None] | None = None,
-    ) -> Submitted:
+    ) -> _MockSubmitted:
         if before_submit is not None:
             before_submit()
         self._count += 1

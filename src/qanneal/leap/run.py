@@ -44,7 +44,7 @@ from qanneal.leap.errors import (
 from qanneal.leap.ledger import Ledger
 from qanneal.leap.plan import EMBEDDING_REPORT_KEYS, check_parameters, make_plan
 from qanneal.problem import Problem
-from qanneal.results import ensure_writable, new_run_id, save_record
+from qanneal.results import build_record, ensure_writable, new_run_id, save_record
 
 Progress = Callable[[int, int], None]
 
@@ -200,7 +200,6 @@ def execute(
     """Send or complete every submission of ``run`` and write its run record (``started``:
     ``perf_counter_ns`` when the call began, so that the record's time includes the
     embedding; ``fetched``: completed by ``qanneal leap fetch``)."""
-    from qanneal.solve import build_record
 
     started = time.perf_counter_ns() if started is None else started
     run_id, plan = run["run_id"], run["plan"]
