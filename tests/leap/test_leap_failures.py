@@ -123,7 +123,7 @@ def test_redaction_and_translation() -> None:
 
 def test_leap_sampler_rejects_native_formulations() -> None:
     bqm = dimod.BQM({"a": 1.0}, {}, 0.0, "SPIN")
-    from qanneal.leap.samplers import LeapSampler
+    from qanneal.samplers.leap import LeapSampler
 
     answer = LeapSampler("mock-qpu").sample(bqm, num_reads=2, seed=1, pegasus_size=2)
     assert answer.first.energy == -1.0

@@ -17,7 +17,7 @@ from qanneal.leap import chains, embedding
 from qanneal.leap.client import MaybeSubmitted, NotSubmitted, classify
 from qanneal.leap.errors import LedgerError
 from qanneal.leap.ledger import Ledger
-from qanneal.leap.samplers import LeapSampler
+from qanneal.samplers.leap import LeapSampler
 
 
 def _frustrated() -> dimod.BQM:
