@@ -3,70 +3,66 @@ model of the weights: H(t) = H_problem(σᶻ) − Γ(t) Σ_i σˣ_i at inverse t
 
 The quantum system is mapped by Suzuki–Trotter onto M classical slices coupled along
 imaginary time with J⊥ = ½ ln coth(βΓ/M) (docs/formulas.md, "Path integral"); Γ is
-lowered from ``gamma_schedule[0]`` to ``gamma_schedule[1]`` while β stays fixed (or
-follows ``beta_schedule``), as in Baldassi & Zecchina, PNAS 115:1457 (2018), who then
-finish with classical sweeps at β (``final_classical_sweeps``). One kernel serves a
-BQM, a HUBO (natively, no reduction) and the perceptron's native energy.
+lowered while β stays fixed (or follows ``beta_schedule``), as in Baldassi & Zecchina,
+PNAS 115:1457 (2018), who then finish with classical sweeps at β
+(``final_classical_sweeps``). One driver serves a BQM, a HUBO (natively, no reduction)
+and the native energy of a perceptron or a BiNN.
 
-Moves (``moves``): "local" single-spin Metropolis on one slice; "global" flips one
-spin's whole worldline; "cluster" Swendsen–Wang segments along imaginary time. The
-default, ("local", "cluster"), was chosen by measurement (benchmarks/README.md): on
-the Baldassi–Zecchina instances (N=1001, equal sweeps) it leaves 2.3–2.5 training
-errors on average against 11.5 for ("local", "global"). It is also ergodic as Γ → 0,
-where J⊥ grows and local moves alone can no longer flip a spin in one slice (at Γ = 0
-the slices never mix). On BQMs the local sweep has its own kernel and costs about a
-fifth of a cluster sweep, so when the schedule ends with the slices already aligned,
-``moves=("local",)`` gives as much or more per second: at equal wall time on the N=101
-slack QUBO 49 of 100 reads reached zero errors against 29–49 with the default (three
-runs).
+Defaults are a rule, not constants: with no parameters the sampler picks M, β, the Γ
+schedule, the number of sweeps and the moves from what it is given (the target kind, the
+number of variables, the single-flip energies of a few random states) by the rules of
+:mod:`qanneal.samplers.protocols`, and records the rule's name and every value in
+``info["protocol"]``. Every key can be given instead; the rule fills in the rest.
+``protocol="paper"`` runs Baldassi–Zecchina's published protocol.
+
+Moves (``moves``): "local" single-spin Metropolis on one slice; "rejection_free" local
+flips drawn in proportion to their imaginary-time rate (RRRMC; a sweep is M·n
+iterations, and ``info["pimc"]["clock_sweeps"]`` says how many Metropolis sweeps of
+imaginary-time dynamics they covered); "global" flips one spin's whole worldline;
+"cluster" Swendsen–Wang segments along imaginary time. The rules' choices and the
+measurements behind them are in benchmarks/README.md (PIMC).
+
+Example:
+    >>> import dimod
+    >>> bqm = dimod.BQM({"a": 1.0}, {("a", "b"): -1.0}, 0.0, "SPIN")
+    >>> sampleset = PIMCSampler().sample(bqm, num_reads=2, num_sweeps=50, seed=1)
+    >>> sampleset.first.sample, sampleset.info["protocol"]["rule"]
+    ({'a': -1, 'b': -1}, 'energy-scale')
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import dimod
 import numpy as np
 
-from qanneal.models import BinaryModel
-from qanneal.samplers.pimc._kernels import MOVES, single_flip_energies
-from qanneal.samplers.pimc.driver import anneal_in_chunks, make_schedule
-from qanneal.samplers.pimc.packing import Packed, pack_bqm, pack_model, pack_polynomial
-from qanneal.samplers.schedules import (
-    GAMMA_SHAPES,
-    beta_schedule,
-    default_beta_range,
-    gamma_schedule,
-    trotter_coupling,
+from qanneal.models import BinaryModel, BinaryNeuralNetwork
+from qanneal.samplers.base import MAX_SEED, NativeSampler, Stopwatch, check_num_reads, draw_seed
+from qanneal.samplers.pimc._kernels import MOVES, REJECTION_FREE
+from qanneal.samplers.pimc.driver import (
+    anneal_in_chunks,
+    compile_kernels,
+    flip_energies,
+    make_schedule,
 )
-
-DEFAULT_MOVES = ("local", "cluster")
-MAX_SEED = 2**31 - 1
-
-
-def _flip_energies(packed: Packed, rng: np.random.Generator, states: int = 2) -> np.ndarray:
-    """Single-flip energy changes from a few random states (sets default β and Γ)."""
-    n = len(packed.labels)
-    spins = rng.choice(np.array([-1, 1], dtype=np.int8), size=(states, n))
-    return np.concatenate(
-        [
-            single_flip_energies(packed.backend, row, packed.cache_width, packed.work_width)
-            for row in spins
-        ]
-    )
+from qanneal.samplers.pimc.packing import Packed, pack_bqm, pack_model, pack_polynomial
+from qanneal.samplers.protocols import PROTOCOLS, PIMCProtocol, Target, pimc_protocol
+from qanneal.samplers.schedules import GAMMA_SHAPES, trotter_coupling
 
 
-class PIMCSampler(dimod.Sampler, dimod.PolySampler):
-    """Discrete-time path-integral Monte Carlo on a BQM, a HUBO or a native perceptron."""
+class PIMCSampler(dimod.Sampler, dimod.PolySampler, NativeSampler):
+    """Discrete-time path-integral Monte Carlo on a BQM, a HUBO or a native model."""
 
     parameters: ClassVar[dict[str, list[str]]] = {
         "num_reads": [],
         "num_sweeps": [],
+        "protocol": ["protocols"],
         "trotter": [],
         "beta": [],
         "gamma_schedule": ["gamma_shapes"],
+        "gamma_stages": [],
         "beta_schedule": [],
         "seed": [],
         "initial_states": [],
@@ -75,120 +71,144 @@ class PIMCSampler(dimod.Sampler, dimod.PolySampler):
         "trace_every": [],
         "all_slices": [],
     }
-    properties: ClassVar[dict[str, Any]] = {"moves": MOVES, "gamma_shapes": GAMMA_SHAPES}
+    model_parameters = parameters
+    properties: ClassVar[dict[str, Any]] = {
+        "moves": MOVES,
+        "gamma_shapes": GAMMA_SHAPES,
+        "protocols": PROTOCOLS,
+    }
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, **parameters: Any) -> dimod.SampleSet:
         """Sample a BQM (either vartype; sampled as spins)."""
-        packed = pack_bqm(bqm)
-        return self._sample(packed, bqm.vartype, bqm.energies, **parameters)
+        return self._sample(pack_bqm(bqm), "bqm", bqm.vartype, bqm.energies, None, **parameters)
 
     def sample_poly(self, polynomial: dimod.BinaryPolynomial, **parameters: Any) -> dimod.SampleSet:
         """Sample a HUBO natively through its term–variable incidence (no reduction)."""
         packed = pack_polynomial(polynomial)
-        return self._sample(packed, polynomial.vartype, polynomial.energies, **parameters)
+        energies = polynomial.energies
+        return self._sample(packed, "polynomial", polynomial.vartype, energies, None, **parameters)
 
-    def sample_model(self, model: BinaryModel, **parameters: Any) -> dimod.SampleSet:
-        """Sample a perceptron's native energy (cached stabilities per slice)."""
+    def sample_model(self, model: BinaryModel, **parameters: Any) -> dimod.SampleSet:  # type: ignore[override]
+        """Sample a perceptron's or a BiNN's native energy (cached stabilities or
+        pre-activations per slice)."""
         packed = pack_model(model)
+        kind = "binn" if isinstance(model, BinaryNeuralNetwork) else "perceptron"
 
         def energies(samples_like: Any) -> np.ndarray:
             samples, labels = dimod.as_samples(samples_like)
             order = [labels.index(name) for name in model.variables]
             return np.atleast_1d(np.asarray(model.energy(np.asarray(samples)[:, order])))
 
-        return self._sample(packed, dimod.SPIN, energies, **parameters)
+        return self._sample(packed, kind, dimod.SPIN, energies, model.fan_in, **parameters)
 
     def _sample(
         self,
         packed: Packed,
+        kind: str,
         vartype: dimod.Vartype,
         energies: Callable[[Any], np.ndarray],
+        fan_in: int | None,
         *,
         num_reads: int = 10,
-        num_sweeps: int = 1000,
-        trotter: int = 16,
-        beta: float | None = None,
-        gamma_schedule: Any = None,
-        beta_schedule: Sequence[float] | None = None,
         seed: int | None = None,
         initial_states: Any = None,
-        final_classical_sweeps: int = 0,
-        moves: Sequence[str] = DEFAULT_MOVES,
+        protocol: str = "auto",
+        num_sweeps: int | None = None,
+        trotter: int | None = None,
+        beta: float | None = None,
+        gamma_schedule: Any = None,
+        gamma_stages: int | None = None,
+        beta_schedule: Any = None,
+        final_classical_sweeps: int | None = None,
+        moves: Sequence[str] | None = None,
         trace_every: int = 0,
         all_slices: bool = False,
     ) -> dimod.SampleSet:
-        start = time.perf_counter_ns()
+        watch = Stopwatch()
+        seed = draw_seed(seed)
         rng = np.random.default_rng(seed)
-        _check_counts(num_reads=num_reads, num_sweeps=num_sweeps, trotter=trotter)
-        unknown = set(moves) - set(MOVES)
-        if unknown or not moves:
-            raise ValueError(f"moves = {list(moves)!r}: choose from {', '.join(MOVES)}")
-        betas, gammas = _schedules(packed, rng, num_sweeps, beta, gamma_schedule, beta_schedule)
-        jperps = trotter_coupling(betas, gammas, trotter)
-        initial = _initial(initial_states, packed, vartype, num_reads, trotter, rng)
+        check_num_reads(num_reads)
+        target = Target(kind, packed.num_variables, flip_energies(packed, rng), fan_in)
+        chosen = pimc_protocol(
+            target,
+            protocol,
+            num_sweeps=num_sweeps,
+            trotter=trotter,
+            beta=beta,
+            gamma_schedule=gamma_schedule,
+            gamma_stages=gamma_stages,
+            beta_schedule=beta_schedule,
+            final_classical_sweeps=final_classical_sweeps,
+            moves=moves,
+        )
+        check_protocol(chosen)
+        betas = chosen.betas()
+        jperps = trotter_coupling(betas, chosen.gammas(), chosen.trotter)
+        initial = _initial(initial_states, packed, vartype, num_reads, chosen.trotter, rng)
         seeds = rng.integers(MAX_SEED, size=num_reads)
-        final = np.full(int(final_classical_sweeps), betas[-1])
-        schedule = make_schedule(np.concatenate([betas, final]), jperps, moves, trace_every)
-        prepared = time.perf_counter_ns()
+        final = np.full(chosen.final_classical_sweeps, betas[-1])
+        schedule = make_schedule(np.concatenate([betas, final]), jperps, chosen.moves, trace_every)
+        watch.lap("preprocessing_ns")
+        compile_kernels(packed, schedule, initial)
+        watch.lap("compile_ns")
         run = anneal_in_chunks(packed, schedule, initial, seeds)
-        sampled = time.perf_counter_ns()
-        counts, trace = run.counts, run.traces
+        watch.lap("sampling_ns")
         sampleset = _sampleset(packed, vartype, energies, run.spins, run.slice_energies, all_slices)
+        watch.lap("postprocessing_ns")
+        iterations = run.counts[:, REJECTION_FREE, 0].sum()
+        clock = float(run.clocks.sum()) / (packed.num_variables * chosen.trotter * num_reads)
         sampleset.info.update(
             {
-                "timing": {
-                    "preprocessing_ns": prepared - start,
-                    "compile_ns": run.compile_ns,
-                    "sampling_ns": run.sampling_ns,
-                    "postprocessing_ns": time.perf_counter_ns() - sampled,
-                },
-                "beta_schedule": betas.tolist(),
-                "gamma_schedule": gammas.tolist(),
-                "trotter": trotter,
-                "moves": [m for m in MOVES if m in moves],
-                "acceptance": _acceptance(counts),
-                "trace": {
-                    "every": trace_every,
-                    "mean_energy": trace[:, :, 0].tolist(),
-                    "overlap": trace[:, :, 1].tolist(),
+                "timing": watch.timing(),
+                "protocol": {"seed": seed, **chosen.as_dict()},
+                "pimc": {
+                    "acceptance": _acceptance(run.counts),
+                    "clock_sweeps": clock if iterations else None,
+                    "chunks": run.chunks,
+                    "trace": {
+                        "every": trace_every,
+                        "mean_energy": run.traces[:, :, 0].tolist(),
+                        "overlap": run.traces[:, :, 1].tolist(),
+                    },
                 },
             }
         )
         return sampleset
 
 
-def _check_counts(**counts: int) -> None:
-    for name, value in counts.items():
-        if int(value) != value or value < 1:
+def check_protocol(chosen: PIMCProtocol) -> None:
+    """A ValueError that says what to fix when a protocol cannot run."""
+    for name in ("num_sweeps", "trotter"):
+        value = getattr(chosen, name)
+        if isinstance(value, bool) or int(value) != value or value < 1:
             raise ValueError(f"{name} = {value!r} must be an integer >= 1")
+    final = chosen.final_classical_sweeps
+    if isinstance(final, bool) or int(final) != final or final < 0:
+        raise ValueError(f"final_classical_sweeps = {final!r} must be an integer >= 0")
+    if chosen.gamma_stages is not None and not 1 <= chosen.gamma_stages <= chosen.num_sweeps:
+        raise ValueError(
+            f"gamma_stages = {chosen.gamma_stages!r} must be between 1 and num_sweeps "
+            f"({chosen.num_sweeps})"
+        )
+    unknown = set(chosen.moves) - set(MOVES)
+    if unknown or not chosen.moves:
+        raise ValueError(f"moves = {list(chosen.moves)!r}: choose from {', '.join(MOVES)}")
+    betas = chosen.betas()
+    if betas.shape != (chosen.num_sweeps,) or not (betas > 0).all():
+        raise ValueError(
+            f"beta_schedule must hold num_sweeps = {chosen.num_sweeps} values > 0 (and beta > 0)"
+        )
+    gammas = chosen.gammas()
+    if gammas.shape != (chosen.num_sweeps,) or (gammas < 0).any():
+        raise ValueError(
+            f"gamma_schedule must be (start, end[, shape]) or {chosen.num_sweeps} values ≥ 0, "
+            "one per sweep"
+        )
 
 
-def _schedules(packed, rng, num_sweeps, beta, gamma_spec, beta_spec):
-    """β and Γ per sweep; defaults scale with the problem's single-flip energies."""
-    if beta_spec is not None:
-        betas = np.asarray(beta_spec, dtype=np.float64)
-        if betas.shape != (num_sweeps,) or (betas <= 0).any():
-            raise ValueError(f"beta_schedule must hold {num_sweeps} values > 0, one per sweep")
-    else:
-        scale = None
-        if beta is None or gamma_spec is None:
-            scale = np.abs(_flip_energies(packed, rng))
-            scale = scale[scale > 1e-12]
-        if beta is None:
-            beta = default_beta_range(scale)[1] if scale is not None else 10.0
-        if not beta > 0:
-            raise ValueError(f"beta = {beta!r} must be > 0")
-        betas = beta_schedule((beta, beta), num_sweeps, "linear")
-    if gamma_spec is None:
-        top = float(scale.max()) if scale is not None and scale.size else 1.0
-        low = float(scale.min()) if scale is not None and scale.size else 1.0
-        gamma_spec = (top, 0.01 * low, "linear")
-    return betas, gamma_schedule(gamma_spec, num_sweeps)
-
-
-def _initial(initial_states, packed, vartype, num_reads, trotter, rng):
+def _initial(initial_states, packed, vartype, num_reads, trotter, rng):  # type: ignore[no-untyped-def]
     """(R, M, n) int8 spins: given states (copied to every slice) or random."""
-    n = len(packed.labels)
+    n = packed.num_variables
     if initial_states is None:
         return rng.choice(np.array([-1, 1], dtype=np.int8), size=(num_reads, trotter, n))
     samples, labels = dimod.as_samples(initial_states)
@@ -202,7 +222,7 @@ def _initial(initial_states, packed, vartype, num_reads, trotter, rng):
     return np.ascontiguousarray(np.repeat(array[rows][:, None, :], trotter, axis=1), dtype=np.int8)
 
 
-def _sampleset(packed, vartype, energies, spins, slice_energies, all_slices):
+def _sampleset(packed, vartype, energies, spins, slice_energies, all_slices):  # type: ignore[no-untyped-def]
     num_reads, trotter, n = spins.shape
     if all_slices:
         chosen = spins.reshape(num_reads * trotter, n)

@@ -4,35 +4,52 @@ Single-spin Metropolis with sequential sweeps over the weights and a β schedule
 from :mod:`qanneal.samplers.schedules`; the energy change of a flip is computed from
 cached stabilities (perceptron) or pre-activations (BiNN) by the PIMC driver
 (:mod:`qanneal.samplers.pimc.driver`) run with one Trotter slice and no quantum term,
-so SA and PIMC share every energy back-end. The API mirrors dwave-samplers'
-``SimulatedAnnealingSampler`` (keyword-only ``num_reads``, ``num_sweeps``,
-``beta_range``, ``beta_schedule_type``, ``seed``, ``initial_states``), but ``sample``
-takes a model instead of a BQM.
+so SA and PIMC share every energy back-end, and like PIMC it runs in chunks of sweeps
+with progress and a stop between them. With no parameters the β range and the number of
+sweeps come from the rule ``sa-energy-scale`` of :mod:`qanneal.samplers.protocols`,
+recorded in ``info["protocol"]``. :class:`AnnealingSampler` (registry name
+``sa``) has two entry points: ``sample_model(model)`` runs that native SA (keyword-only
+``num_reads``, ``num_sweeps``, ``beta_range``, ``beta_schedule_type``, ``seed``,
+``initial_states``, as dwave-samplers' ``SimulatedAnnealingSampler`` names them), and
+``sample(bqm)`` hands a BQM to dwave-samplers' ``SimulatedAnnealingSampler`` itself
+(through :class:`~qanneal.samplers.ocean.OceanSampler`).
 
 Example:
     >>> import numpy as np
     >>> from qanneal.models import BinaryPerceptron
     >>> rng = np.random.default_rng(0)
     >>> model = BinaryPerceptron(5, rng.choice([-1, 1], (3, 5)), np.array([1, -1, 1]))
-    >>> sampleset = NativeAnnealingSampler().sample(model, num_reads=2, num_sweeps=100, seed=1)
+    >>> sampleset = AnnealingSampler().sample_model(model, num_reads=2, num_sweeps=100, seed=1)
     >>> len(sampleset), float(sampleset.first.energy)
     (2, 0.0)
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any, ClassVar
 
 import dimod
 import numpy as np
 
 from qanneal.models import BinaryModel, BinaryNeuralNetwork, BinaryPerceptron
-from qanneal.samplers.pimc.driver import anneal_in_chunks, make_schedule
-from qanneal.samplers.pimc.packing import pack_model
-from qanneal.samplers.schedules import SCHEDULE_TYPES, beta_schedule, default_beta_range
-
-MAX_SEED = 2**32 - 1
+from qanneal.samplers.base import (
+    MAX_SEED,
+    NativeSampler,
+    Stopwatch,
+    check_num_reads,
+    draw_seed,
+)
+from qanneal.samplers.ocean import OceanSampler
+from qanneal.samplers.pimc._kernels import LOCAL
+from qanneal.samplers.pimc.driver import (
+    anneal_in_chunks,
+    compile_kernels,
+    flip_energies,
+    make_schedule,
+)
+from qanneal.samplers.pimc.packing import Packed, pack_model
+from qanneal.samplers.protocols import Target, sa_protocol
+from qanneal.samplers.schedules import SCHEDULE_TYPES, beta_schedule
 
 
 def random_spins(rng: np.random.Generator, num_reads: int, num_variables: int) -> np.ndarray:
@@ -62,20 +79,11 @@ def initial_spins(
     return np.ascontiguousarray(array[rows], dtype=np.int8)
 
 
-def flip_energy_sample(model: BinaryModel, rng: np.random.Generator, states: int = 2) -> np.ndarray:
-    """Energy changes of every single flip from a few random states (for default β)."""
-    changes = []
-    for spins in random_spins(rng, states, model.num_variables):
-        flipped = np.repeat(spins[None, :], model.num_variables, axis=0)
-        np.fill_diagonal(flipped, -spins)
-        changes.append(np.asarray(model.energy(flipped)) - model.energy(spins))
-    return np.concatenate(changes)
+class AnnealingSampler(dimod.Sampler, NativeSampler):
+    """Simulated annealing: qanneal's Metropolis directly on a BinaryPerceptron /
+    BinaryNeuralNetwork (``sample_model``), dwave-samplers' on a BQM (``sample``)."""
 
-
-class NativeAnnealingSampler:
-    """Metropolis simulated annealing directly on a BinaryPerceptron / BinaryNeuralNetwork."""
-
-    parameters: ClassVar[dict[str, list[str]]] = {
+    model_parameters: ClassVar[dict[str, list[str]]] = {
         "num_reads": [],
         "num_sweeps": [],
         "beta_range": [],
@@ -85,57 +93,66 @@ class NativeAnnealingSampler:
     }
     properties: ClassVar[dict[str, Any]] = {"beta_schedule_options": SCHEDULE_TYPES}
 
-    def sample(
+    def __init__(self) -> None:
+        self.bqm_sampler = OceanSampler("SimulatedAnnealingSampler")
+
+    @property
+    def parameters(self) -> dict[str, list[str]]:
+        return self.bqm_sampler.parameters
+
+    def sample(self, bqm: dimod.BinaryQuadraticModel, **parameters: Any) -> dimod.SampleSet:
+        """dwave-samplers' simulated annealing on ``bqm`` (its parameters)."""
+        return self.bqm_sampler.sample(bqm, **parameters)
+
+    def sample_model(  # type: ignore[override]
         self,
         model: BinaryModel,
         *,
         num_reads: int = 10,
-        num_sweeps: int = 1000,
+        num_sweeps: int | None = None,
         beta_range: tuple[float, float] | None = None,
-        beta_schedule_type: str = "geometric",
+        beta_schedule_type: str | None = None,
         seed: int | None = None,
         initial_states: Any = None,
     ) -> dimod.SampleSet:
-        if num_reads < 1:
-            raise ValueError(f"num_reads = {num_reads} must be >= 1")
+        check_num_reads(num_reads)
+        seed = draw_seed(seed)
         rng = np.random.default_rng(seed)
-        start = time.perf_counter_ns()
-        if beta_range is None:
-            beta_range = default_beta_range(flip_energy_sample(model, rng))
-        betas = beta_schedule(beta_range, num_sweeps, beta_schedule_type)
-        initial = initial_spins(initial_states, model, num_reads, rng)
-        kernel_seed = int(rng.integers(MAX_SEED))
-        preprocessed = time.perf_counter_ns()
-        spins, energies = run_kernel(model, betas, initial, kernel_seed)
-        sampled = time.perf_counter_ns()
+        watch = Stopwatch()
+        packed = _pack(model)
+        kind = "binn" if isinstance(model, BinaryNeuralNetwork) else "perceptron"
+        target = Target(kind, model.num_variables, flip_energies(packed, rng), model.fan_in)
+        chosen = sa_protocol(
+            target,
+            num_sweeps=num_sweeps,
+            beta_range=beta_range,
+            beta_schedule_type=beta_schedule_type,
+        )
+        betas = beta_schedule(chosen.beta_range, chosen.num_sweeps, chosen.beta_schedule_type)
+        initial = initial_spins(initial_states, model, num_reads, rng)[:, None, :]
+        schedule = make_schedule(betas, np.zeros(len(betas)), ("local",))
+        seeds = rng.integers(MAX_SEED, size=num_reads)
+        watch.lap("preprocessing_ns")
+        compile_kernels(packed, schedule, initial)
+        watch.lap("compile_ns")
+        run = anneal_in_chunks(packed, schedule, initial, seeds)
+        watch.lap("sampling_ns")
+        tried, accepted = run.counts[:, LOCAL].sum(axis=0)
         info = {
-            "timing": {
-                "preprocessing_ns": preprocessed - start,
-                "sampling_ns": sampled - preprocessed,
-            },
-            "beta_range": [float(b) for b in beta_range],
-            "beta_schedule_type": beta_schedule_type,
-            "num_sweeps": int(num_sweeps),
+            "timing": watch.timing(),
+            "protocol": {"seed": seed, **chosen.as_dict()},
+            "sa": {"acceptance": float(accepted / tried), "chunks": run.chunks},
         }
         return dimod.SampleSet.from_samples(
-            (spins, model.variables),
+            (run.spins[:, 0, :], model.variables),
             vartype=dimod.SPIN,
-            energy=energies,
+            energy=run.slice_energies[:, 0],
             info=info,
             sort_labels=False,
         )
 
 
-def run_kernel(
-    model: BinaryModel, betas: np.ndarray, initial: np.ndarray, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Run the PIMC driver with one slice and local moves only: classical Metropolis at
-    each β of ``betas`` on the model's native back-end (cached stabilities or BiNN
-    pre-activations), one independent stream per read derived from ``seed``."""
+def _pack(model: BinaryModel) -> Packed:
     if not isinstance(model, BinaryPerceptron | BinaryNeuralNetwork):
         raise TypeError(f"no native kernel for {type(model).__name__}")
-    packed = pack_model(model)
-    seeds = np.random.default_rng(seed).integers(2**31 - 1, size=len(initial))
-    schedule = make_schedule(betas, np.zeros(len(betas)), ("local",))
-    run = anneal_in_chunks(packed, schedule, initial[:, None, :], seeds)
-    return run.spins[:, 0, :], run.slice_energies[:, 0]
+    return pack_model(model)
