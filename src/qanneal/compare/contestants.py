@@ -71,10 +71,15 @@ def get_contestant(name: str) -> Contestant:
 def _spin_updates(
     entry: registry.SamplerEntry, sweeps: int, variables: int, info: dict[str, Any]
 ) -> int | None:
-    """Single-spin updates of one read, from the sweep cost the sampler declares (None: it
-    flips no spins, so TTS in updates is not defined for it)."""
+    """Single-spin updates of one read: what the sampler reports (``spin_updates`` among its
+    extras: qanneal's PIMC counts every move's evaluations, cluster sweeps included), else
+    from the sweep cost it declares (None: it flips no spins, so TTS in updates is not
+    defined for it)."""
     if entry.sweep_cost is None:
         return None
+    for extras in info.values():
+        if isinstance(extras, dict) and isinstance(extras.get("spin_updates"), int):
+            return int(extras["spin_updates"])
     slices = int(info["protocol"]["trotter"]) if entry.sweep_cost == "slices" else 1
     return sweeps * variables * slices
 

@@ -49,8 +49,8 @@ from qanneal.results import build_record, ensure_writable, new_run_id, save_reco
 Progress = Callable[[int, int], None]
 
 
-def _options(params: dict[str, Any], num_sweeps: int) -> dict[str, Any]:
-    options: dict[str, Any] = {"num_sweeps": num_sweeps}
+def _options(params: dict[str, Any], num_sweeps: int | None) -> dict[str, Any]:
+    options: dict[str, Any] = {} if num_sweeps is None else {"num_sweeps": num_sweeps}
     if "pegasus_size" in params:
         options["pegasus_size"] = params["pegasus_size"]
     return options
@@ -61,7 +61,7 @@ def solve_on_leap(
     name: str,
     *,
     num_reads: int,
-    num_sweeps: int,
+    num_sweeps: int | None,
     seed: int,
     params: dict[str, Any],
     out_dir: str | os.PathLike[str] = "runs",
@@ -105,7 +105,7 @@ def _solve_in(
     name: str,
     store: Path,
     num_reads: int,
-    num_sweeps: int,
+    num_sweeps: int | None,
     seed: int,
     params: dict[str, Any],
     *,

@@ -26,7 +26,7 @@ Example:
     >>> import dimod
     >>> bqm = dimod.BQM({"a": 1.0}, {("a", "b"): -1.0}, 0.0, "SPIN")
     >>> sampleset = PIMCSampler().sample(bqm, num_reads=2, num_sweeps=50, seed=1)
-    >>> sampleset.first.sample, sampleset.info["protocol"]["rule"]
+    >>> {v: int(s) for v, s in sampleset.first.sample.items()}, sampleset.info["protocol"]["rule"]
     ({'a': -1, 'b': -1}, 'energy-scale')
 """
 
@@ -50,6 +50,8 @@ from qanneal.samplers.pimc.driver import (
 from qanneal.samplers.pimc.packing import Packed, pack_bqm, pack_model, pack_polynomial
 from qanneal.samplers.protocols import PROTOCOLS, PIMCProtocol, Target, pimc_protocol
 from qanneal.samplers.schedules import GAMMA_SHAPES, trotter_coupling
+
+PROBE_STREAM = 1  # the random states whose flip energies the default rules scale by
 
 
 class PIMCSampler(dimod.Sampler, dimod.PolySampler, NativeSampler):
@@ -88,7 +90,7 @@ class PIMCSampler(dimod.Sampler, dimod.PolySampler, NativeSampler):
         energies = polynomial.energies
         return self._sample(packed, "polynomial", polynomial.vartype, energies, None, **parameters)
 
-    def sample_model(self, model: BinaryModel, **parameters: Any) -> dimod.SampleSet:  # type: ignore[override]
+    def sample_model(self, model: BinaryModel, **parameters: Any) -> dimod.SampleSet:
         """Sample a perceptron's or a BiNN's native energy (cached stabilities or
         pre-activations per slice)."""
         packed = pack_model(model)
@@ -128,7 +130,8 @@ class PIMCSampler(dimod.Sampler, dimod.PolySampler, NativeSampler):
         seed = draw_seed(seed)
         rng = np.random.default_rng(seed)
         check_num_reads(num_reads)
-        target = Target(kind, packed.num_variables, flip_energies(packed, rng), fan_in)
+        probe = np.random.default_rng([seed, PROBE_STREAM])  # leaves rng's stream as it was
+        target = Target(kind, packed.num_variables, flip_energies(packed, probe), fan_in)
         chosen = pimc_protocol(
             target,
             protocol,
@@ -155,15 +158,17 @@ class PIMCSampler(dimod.Sampler, dimod.PolySampler, NativeSampler):
         watch.lap("sampling_ns")
         sampleset = _sampleset(packed, vartype, energies, run.spins, run.slice_energies, all_slices)
         watch.lap("postprocessing_ns")
-        iterations = run.counts[:, REJECTION_FREE, 0].sum()
-        clock = float(run.clocks.sum()) / (packed.num_variables * chosen.trotter * num_reads)
+        clock = None
+        if run.counts[:, REJECTION_FREE, 0].sum():  # iterations were done, so n >= 1
+            clock = float(run.clocks.sum()) / (packed.num_variables * chosen.trotter * num_reads)
         sampleset.info.update(
             {
                 "timing": watch.timing(),
                 "protocol": {"seed": seed, **chosen.as_dict()},
                 "pimc": {
+                    "spin_updates": spin_updates(chosen, packed.num_variables),
                     "acceptance": _acceptance(run.counts),
-                    "clock_sweeps": clock if iterations else None,
+                    "clock_sweeps": clock,
                     "chunks": run.chunks,
                     "trace": {
                         "every": trace_every,
@@ -174,6 +179,22 @@ class PIMCSampler(dimod.Sampler, dimod.PolySampler, NativeSampler):
             }
         )
         return sampleset
+
+
+def spin_updates(chosen: PIMCProtocol, num_variables: int) -> int:
+    """Single-spin energy evaluations of one read: every move of a quantum sweep visits
+    each of the M·n slice-spins once (a cluster or global sweep evaluates the flip of every
+    slice-spin of its segments), and so does each final classical sweep.
+
+    >>> from qanneal.samplers.protocols import PAPER
+    >>> spin_updates(PAPER, 10)  # 32 slices x 10 spins x (100 + 20) sweeps
+    38400
+    """
+    per_sweep = sum(1 for move in chosen.moves if move in ("local", "rejection_free"))
+    if chosen.trotter > 1:
+        per_sweep += sum(1 for move in chosen.moves if move in ("global", "cluster"))
+    sweeps = chosen.num_sweeps * per_sweep + chosen.final_classical_sweeps
+    return int(sweeps * chosen.trotter * num_variables)
 
 
 def check_protocol(chosen: PIMCProtocol) -> None:
@@ -206,7 +227,7 @@ def check_protocol(chosen: PIMCProtocol) -> None:
         )
 
 
-def _initial(initial_states, packed, vartype, num_reads, trotter, rng):  # type: ignore[no-untyped-def]
+def _initial(initial_states, packed, vartype, num_reads, trotter, rng):
     """(R, M, n) int8 spins: given states (copied to every slice) or random."""
     n = packed.num_variables
     if initial_states is None:
@@ -222,7 +243,7 @@ def _initial(initial_states, packed, vartype, num_reads, trotter, rng):  # type:
     return np.ascontiguousarray(np.repeat(array[rows][:, None, :], trotter, axis=1), dtype=np.int8)
 
 
-def _sampleset(packed, vartype, energies, spins, slice_energies, all_slices):  # type: ignore[no-untyped-def]
+def _sampleset(packed, vartype, energies, spins, slice_energies, all_slices):
     num_reads, trotter, n = spins.shape
     if all_slices:
         chosen = spins.reshape(num_reads * trotter, n)

@@ -104,7 +104,7 @@ class AnnealingSampler(dimod.Sampler, NativeSampler):
         """dwave-samplers' simulated annealing on ``bqm`` (its parameters)."""
         return self.bqm_sampler.sample(bqm, **parameters)
 
-    def sample_model(  # type: ignore[override]
+    def sample_model(
         self,
         model: BinaryModel,
         *,
@@ -121,7 +121,8 @@ class AnnealingSampler(dimod.Sampler, NativeSampler):
         watch = Stopwatch()
         packed = _pack(model)
         kind = "binn" if isinstance(model, BinaryNeuralNetwork) else "perceptron"
-        target = Target(kind, model.num_variables, flip_energies(packed, rng), model.fan_in)
+        probe = np.random.default_rng([seed, 1])  # the flip-energy states, apart from rng
+        target = Target(kind, model.num_variables, flip_energies(packed, probe), model.fan_in)
         chosen = sa_protocol(
             target,
             num_sweeps=num_sweeps,
@@ -141,7 +142,11 @@ class AnnealingSampler(dimod.Sampler, NativeSampler):
         info = {
             "timing": watch.timing(),
             "protocol": {"seed": seed, **chosen.as_dict()},
-            "sa": {"acceptance": float(accepted / tried), "chunks": run.chunks},
+            "sa": {
+                "acceptance": float(accepted / tried),
+                "spin_updates": int(tried) // num_reads,
+                "chunks": run.chunks,
+            },
         }
         return dimod.SampleSet.from_samples(
             (run.spins[:, 0, :], model.variables),
