@@ -105,7 +105,16 @@ def classical_pvalue(sample_fn, energy_fn, n, beta, reads):
 
 
 def zero_gamma(**extra):
-    return {"num_sweeps": 40, "trotter": 4, "beta": 0.8, "gamma_schedule": (0.0, 0.0), **extra}
+    """Γ = 0 (the slices locked together), so only worldline moves mix: cluster moves."""
+    return {
+        "num_sweeps": 40,
+        "trotter": 4,
+        "beta": 0.8,
+        "gamma_schedule": (0.0, 0.0),
+        "moves": ("local", "cluster"),
+        "final_classical_sweeps": 0,
+        **extra,
+    }
 
 
 def test_gamma_zero_is_classical_boltzmann_for_a_bqm():
@@ -195,11 +204,14 @@ def test_info_schema_and_trace():
     info = sampleset.info
     assert set(info["timing"]) == {
         "preprocessing_ns",
+        "compile_ns",
         "sampling_ns",
         "postprocessing_ns",
         "total_ns",
     }
-    assert len(info["protocol"]["gamma_schedule"]) == 20 and info["protocol"]["trotter"] == 4
+    protocol = info["protocol"]
+    assert protocol["num_sweeps"] == 20 and protocol["trotter"] == 4
+    assert protocol["rule"] == "energy-scale" and protocol["given"] == ["num_sweeps", "trotter"]
     assert np.array(info["pimc"]["trace"]["mean_energy"]).shape == (3, 4)
     assert 0 <= info["pimc"]["acceptance"]["local"] <= 1
 

@@ -112,6 +112,26 @@ def _flatten(values: Any) -> list[int]:
     return [values]
 
 
+def _protocol_line(protocol: dict[str, Any] | None) -> str | None:
+    """The protocol a sampler chose, on one line: its rule, then every short value (per-sweep
+    lists and the seed, shown elsewhere, are left out)."""
+    if not protocol:
+        return None
+    shown = []
+    for key, value in protocol.items():
+        if key in ("rule", "seed", "given") or (isinstance(value, list) and len(value) > 3):
+            continue
+        if isinstance(value, list):
+            value = "/".join(str(v) for v in value)
+        elif isinstance(value, float):
+            value = f"{value:.4g}"
+        shown.append(f"{key} {value}")
+    given = protocol.get("given")
+    rule = protocol.get("rule")
+    head = f"{rule}" + (f" (given: {', '.join(given)})" if given else "") if rule else ""
+    return "; ".join([head, ", ".join(shown)] if head else [", ".join(shown)])
+
+
 def _print_table(record: dict[str, Any]) -> None:
     best = record["best"]
     test = best["test_accuracy"]
@@ -135,6 +155,9 @@ def _print_table(record: dict[str, Any]) -> None:
         ("time", f"{record['timing']['total_s']:.2f} s"),
         ("record", record["record"]),
     ]
+    protocol = _protocol_line(record.get("protocol"))
+    if protocol:
+        rows.insert(2, ("protocol", protocol))
     qpu = record.get("qpu")
     if qpu:
         rows[2:2] = [
