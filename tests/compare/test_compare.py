@@ -151,7 +151,9 @@ def test_bad_arguments():
     with pytest.raises(SamplerError, match="no sweep budget"):
         compare([tiny_source()], ["exact"], [10])
     with pytest.raises(SamplerError, match="budgets"):
-        compare([tiny_source()], ["sa"], [0])
+        compare([tiny_source()], ["sa"], [-1])
+    with pytest.raises(SamplerError, match="default protocol"):
+        compare([tiny_source()], ["gd"], [0])
     with pytest.raises(SamplerError, match="cannot take formulation 'native'"):
         compare([tiny_source()], ["pimc-dwave"], [10])
 

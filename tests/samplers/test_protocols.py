@@ -107,6 +107,7 @@ def test_sa_rule_and_overrides():
     flips = np.array([0.5, 4.0])
     chosen = sa_protocol(Target("perceptron", 9, flips))
     assert chosen.rule == "sa-energy-scale" and chosen.num_sweeps == 1000
+    assert sa_protocol(Target("perceptron", 401, flips)).num_sweeps == 4010
     assert chosen.beta_range == pytest.approx((math.log(2) / 4.0, math.log(100) / 0.5))
     mine = sa_protocol(Target("perceptron", 9, flips), beta_range=[0.1, 3], num_sweeps=5)
     assert mine.beta_range == (0.1, 3.0) and mine.given == ("beta_range", "num_sweeps")

@@ -112,7 +112,9 @@ def sample_registry(
             f"sampler {name!r} takes no sweep budget (num_sweeps), so it cannot be compared "
             f"at budgets; use one of {', '.join(contestant_names())}"
         )
-    kwargs = sampler_parameters(sampler, target_kind, name, num_reads, budget, params)
+    # budget 0: the sampler's own default protocol (its rule picks the sweeps, e.g. by N)
+    sweeps = budget or None
+    kwargs = sampler_parameters(sampler, target_kind, name, num_reads, sweeps, params)
     kwargs["seed"] = int(seed % (MAX_SEED + 1))
     if "trace_every" in accepted and "trace_every" not in params:
         kwargs["trace_every"] = max(1, budget // TRACE_POINTS)
@@ -127,7 +129,9 @@ def sample_registry(
         raise SamplerError(f"sampler {name!r} rejected parameters {given}: {error}") from error
     seconds = time.perf_counter() - start
     weights, energies, _ = problem.readout(sampleset, target_kind)
-    final = int(sampleset.info["protocol"].get("final_classical_sweeps", 0))
+    protocol = sampleset.info["protocol"]
+    budget = budget or int(protocol.get("num_sweeps", 0))
+    final = int(protocol.get("final_classical_sweeps", 0))
     updates = _spin_updates(entry, budget + final, len(sampleset.variables), sampleset.info)
     return Reads(
         weights=np.asarray(weights, dtype=np.int8),

@@ -27,7 +27,9 @@ Rules
     M = 32, β = 32, Γ 2.5 → 0.01 in 30 stages, τ = 100 sweeps of rejection-free (RRRMC)
     moves, 20 final classical sweeps.
     ``sa-energy-scale`` (``sa``): geometric β from ln 2 / max|ΔE| to ln 100 / min|ΔE|
-    (:func:`qanneal.samplers.schedules.default_beta_range`), 1000 sweeps.
+    (:func:`qanneal.samplers.schedules.default_beta_range`); 1000 sweeps, or 10 per
+    weight on models of more than 100 (the search space grows with N, and so does the
+    quantum rule's budget).
 
 Example:
     >>> import numpy as np
@@ -218,6 +220,15 @@ def _fields(chosen: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def sa_sweeps(num_variables: int) -> int:
+    """max(1000, 10 N): the ``sa-energy-scale`` budget.
+
+    >>> [sa_sweeps(n) for n in (21, 101, 1001)]
+    [1000, 1010, 10010]
+    """
+    return max(1000, 10 * num_variables)
+
+
 @dataclass(frozen=True)
 class SAProtocol:
     """A complete ``sa`` protocol."""
@@ -242,7 +253,10 @@ def sa_protocol(target: Target, **given: Any) -> SAProtocol:
     """
     chosen = {key: value for key, value in given.items() if value is not None}
     base = SAProtocol(
-        "sa-energy-scale", default_beta_range(target.flip_energies), "geometric", 1000
+        "sa-energy-scale",
+        default_beta_range(target.flip_energies),
+        "geometric",
+        sa_sweeps(target.num_variables),
     )
     if "beta_range" in chosen:
         chosen["beta_range"] = tuple(float(b) for b in chosen["beta_range"])
