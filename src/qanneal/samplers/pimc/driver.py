@@ -22,13 +22,10 @@ Example:
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
 from qanneal.samplers.base import current_control
@@ -102,35 +99,9 @@ def compile_kernels(packed: Packed, schedule: Schedule, initial: np.ndarray) -> 
     start = time.perf_counter_ns()
     empty = new_state(packed, schedule, initial[:0])
     _kernels.prepare(packed.backend, empty.spins, empty.caches, empty.rngs, np.zeros(0, np.int64))
-    _kernels.anneal(packed.backend, schedule, empty, 0, 0, 0, 0, packed.work_width)
+    _kernels.anneal(packed.backend, schedule, empty, 0, 0, packed.work_width)
     _kernels.slice_energies(packed.backend, empty.spins, empty.caches)
     return time.perf_counter_ns() - start
-
-
-def read_blocks(num_reads: int, threads: int) -> list[tuple[int, int]]:
-    """Reads [first, last) of each thread: ``threads`` contiguous blocks of equal size
-    (±1).
-
-    >>> read_blocks(5, 2)
-    [(0, 2), (2, 5)]
-    """
-    count = max(1, min(num_reads, threads))
-    edges = np.linspace(0, num_reads, count + 1).round().astype(int)
-    return [(int(a), int(b)) for a, b in itertools.pairwise(edges)]
-
-
-def _sweeps(packed, schedule, state, blocks, start, stop, pool) -> None:
-    """Sweeps [start, stop) of every read, one block of reads per thread."""
-    backend, width = packed.backend, packed.work_width
-    if pool is None:
-        _kernels.anneal(backend, schedule, state, 0, len(state.spins), start, stop, width)
-        return
-    jobs = [
-        pool.submit(_kernels.anneal, backend, schedule, state, first, last, start, stop, width)
-        for first, last in blocks
-    ]
-    for job in jobs:
-        job.result()
 
 
 def anneal_in_chunks(
@@ -153,22 +124,16 @@ def anneal_in_chunks(
     total, done, chunks = len(schedule.betas), 0, 0
     size = chunk_sweeps or FIRST_CHUNK_SWEEPS
     control = current_control()
-    blocks = read_blocks(len(seeds), numba.get_num_threads())
-    pool = ThreadPoolExecutor(len(blocks)) if len(blocks) > 1 else None
-    try:
-        while done < total:
-            stop = min(total, done + size)
-            began = time.perf_counter()
-            _sweeps(packed, schedule, state, blocks, done, stop, pool)
-            elapsed = time.perf_counter() - began
-            if chunk_sweeps is None:  # aim at chunk_seconds, growing at most 10x a chunk
-                per_sweep = max(elapsed, 1e-6) / (stop - done)
-                size = max(1, min(10 * size, int(chunk_seconds / per_sweep)))
-            done, chunks = stop, chunks + 1
-            control.checkpoint(done * len(seeds), total * len(seeds))
-    finally:
-        if pool is not None:
-            pool.shutdown()
+    while done < total:
+        stop = min(total, done + size)
+        began = time.perf_counter()
+        _kernels.anneal(packed.backend, schedule, state, done, stop, packed.work_width)
+        elapsed = time.perf_counter() - began
+        if chunk_sweeps is None:  # aim at chunk_seconds, growing at most 10x a chunk
+            per_sweep = max(elapsed, 1e-6) / (stop - done)
+            size = max(1, min(10 * size, int(chunk_seconds / per_sweep)))
+        done, chunks = stop, chunks + 1
+        control.checkpoint(done * len(seeds), total * len(seeds))
     energies = _kernels.slice_energies(packed.backend, state.spins, state.caches)
     sampling_ns = time.perf_counter_ns() - start
     traces = state.traces.copy()
