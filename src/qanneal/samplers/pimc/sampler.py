@@ -40,8 +40,9 @@ import numpy as np
 
 from qanneal.models import BinaryModel, BinaryNeuralNetwork
 from qanneal.samplers.base import MAX_SEED, NativeSampler, Stopwatch, check_num_reads, draw_seed
-from qanneal.samplers.pimc._kernels import MOVES, REJECTION_FREE
+from qanneal.samplers.pimc._kernels import MOVES, REJECTION_FREE, Schedule
 from qanneal.samplers.pimc.driver import (
+    Annealed,
     anneal_in_chunks,
     compile_kernels,
     flip_energies,
@@ -145,12 +146,9 @@ class PIMCSampler(dimod.Sampler, dimod.PolySampler, NativeSampler):
             moves=moves,
         )
         check_protocol(chosen)
-        betas = chosen.betas()
-        jperps = trotter_coupling(betas, chosen.gammas(), chosen.trotter)
+        schedule = kernel_schedule(chosen, trace_every)
         initial = _initial(initial_states, packed, vartype, num_reads, chosen.trotter, rng)
         seeds = rng.integers(MAX_SEED, size=num_reads)
-        final = np.full(chosen.final_classical_sweeps, betas[-1])
-        schedule = make_schedule(np.concatenate([betas, final]), jperps, chosen.moves, trace_every)
         watch.lap("preprocessing_ns")
         compile_kernels(packed, schedule, initial)
         watch.lap("compile_ns")
@@ -158,27 +156,43 @@ class PIMCSampler(dimod.Sampler, dimod.PolySampler, NativeSampler):
         watch.lap("sampling_ns")
         sampleset = _sampleset(packed, vartype, energies, run.spins, run.slice_energies, all_slices)
         watch.lap("postprocessing_ns")
-        clock = None
-        if run.counts[:, REJECTION_FREE, 0].sum():  # iterations were done, so n >= 1
-            clock = float(run.clocks.sum()) / (packed.num_variables * chosen.trotter * num_reads)
+        extras = _extras(chosen, packed, run, trace_every)
         sampleset.info.update(
             {
                 "timing": watch.timing(),
                 "protocol": {"seed": seed, **chosen.as_dict()},
-                "pimc": {
-                    "spin_updates": spin_updates(chosen, packed.num_variables),
-                    "acceptance": _acceptance(run.counts),
-                    "clock_sweeps": clock,
-                    "chunks": run.chunks,
-                    "trace": {
-                        "every": trace_every,
-                        "mean_energy": run.traces[:, :, 0].tolist(),
-                        "overlap": run.traces[:, :, 1].tolist(),
-                    },
-                },
+                "pimc": extras,
             }
         )
         return sampleset
+
+
+def kernel_schedule(chosen: PIMCProtocol, trace_every: int) -> Schedule:
+    """The driver's schedule of a protocol: β per quantum sweep then per final sweep (at the
+    last β), J⊥ = ½ ln coth(βΓ/M) per quantum sweep, the moves."""
+    betas = chosen.betas()
+    jperps = trotter_coupling(betas, chosen.gammas(), chosen.trotter)
+    final = np.full(chosen.final_classical_sweeps, betas[-1])
+    return make_schedule(np.concatenate([betas, final]), jperps, chosen.moves, trace_every)
+
+
+def _extras(chosen: PIMCProtocol, packed: Packed, run: Annealed, every: int) -> dict[str, Any]:
+    """``info["pimc"]``: updates per read, acceptance per move, clock, chunks, trace."""
+    reads = len(run.spins)
+    clock = None
+    if run.counts[:, REJECTION_FREE, 0].sum():  # iterations were done, so n >= 1
+        clock = float(run.clocks.sum()) / (packed.num_variables * chosen.trotter * reads)
+    return {
+        "spin_updates": spin_updates(chosen, packed.num_variables),
+        "acceptance": _acceptance(run.counts),
+        "clock_sweeps": clock,
+        "chunks": run.chunks,
+        "trace": {
+            "every": every,
+            "mean_energy": run.traces[:, :, 0].tolist(),
+            "overlap": run.traces[:, :, 1].tolist(),
+        },
+    }
 
 
 def spin_updates(chosen: PIMCProtocol, num_variables: int) -> int:
