@@ -245,8 +245,9 @@ def markdown(summary: dict[str, Any], figures: dict[str, Path], plot_note: str |
         f"{settings['instances']} instance(s) per problem; seed {settings['seed']}. "
         "Success: zero training errors where some read reached them, else the best known "
         "energy. TTS99 = t·ln(0.01)/ln(1 − p_s) per read cost t; intervals are 95% "
-        "bootstrap intervals over reads. A path-integral sweep over M slices counts as M·n "
-        "spin updates.",
+        "bootstrap intervals over reads. Spin updates are what a sampler reports a read cost "
+        "(qanneal's PIMC: M·n per move per sweep, cluster sweeps and final sweeps included), "
+        "else sweeps × variables (× M slices for path-integral samplers).",
         "",
     ]
     if plot_note:
