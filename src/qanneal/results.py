@@ -8,7 +8,10 @@ Layout of an output directory (default ``./runs``)::
 
 A record is never overwritten: the JSON is written to a temporary file in the same
 directory, flushed to disk, then hard-linked to its final name (which fails if the
-name exists) — so a crash leaves either nothing or a complete file.
+name exists) — so a crash leaves either nothing or a complete file. The directory is
+created when the first record is saved (:func:`ensure_writable` only checks), and a
+Ctrl-C arriving while a record is written waits until it is whole
+(:func:`qanneal.interrupts.critical`).
 
 Example:
     >>> import tempfile
@@ -26,7 +29,6 @@ import os
 import platform
 import secrets
 import sqlite3
-import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
@@ -37,6 +39,7 @@ import numpy as np
 
 from qanneal.errors import OutputError, RunNotFoundError
 from qanneal.files import write_new_file
+from qanneal.interrupts import critical
 
 if TYPE_CHECKING:
     from qanneal.problem import Problem
@@ -64,12 +67,31 @@ def new_run_id() -> str:
 
 
 def ensure_writable(out_dir: str | os.PathLike[str]) -> Path:
-    """Create ``out_dir`` if needed and prove it is writable, before any work is done."""
+    """Prove, before any work is done and without creating anything, that run records can
+    be written under ``out_dir``: it, or the nearest folder above it that exists, must be
+    a writable directory. The directory itself is made when the first record is saved,
+    so a run that saves nothing leaves nothing behind."""
     path = Path(out_dir)
+    existing = path
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    problem = None
+    if not existing.is_dir():
+        problem = f"{str(existing)!r} is not a directory"
+    elif not os.access(existing, os.W_OK | os.X_OK):
+        problem = f"{str(existing)!r} is not writable"
+    if problem is not None:
+        raise OutputError(
+            f"cannot write run records to {str(path)!r} ({problem}); "
+            "pass --out with a writable directory"
+        )
+    return path
+
+
+def _create(out_dir: str | os.PathLike[str]) -> Path:
+    path = ensure_writable(out_dir)
     try:
         path.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-"):
-            pass
     except OSError as error:
         raise OutputError(
             f"cannot write run records to {str(path)!r} ({error.strerror or error}); "
@@ -89,11 +111,20 @@ def _connect(out_dir: Path) -> sqlite3.Connection:
 
 
 def save_record(record: dict[str, Any], out_dir: str | os.PathLike[str]) -> Path:
-    """Write ``record`` as ``<out_dir>/<run_id>.json`` and add it to the index."""
+    """Write ``record`` as ``<out_dir>/<run_id>.json`` (creating ``out_dir`` if needed) and
+    add it to the index. A Ctrl-C arriving meanwhile waits until both are written."""
     directory = ensure_writable(out_dir)
     path = directory / f"{record['run_id']}.json"
     record["record"] = str(path)
-    write_new_file(path, json.dumps(record, indent=1, default=_json_default))
+    text = json.dumps(record, indent=1, default=_json_default)
+    with critical():
+        _create(directory)
+        write_new_file(path, text)
+        _index(directory, record)
+    return path
+
+
+def _index(directory: Path, record: dict[str, Any]) -> None:
     best = record.get("best", {})
     row = {
         **{name: record.get(name) for name in _COLUMNS},
@@ -107,7 +138,6 @@ def save_record(record: dict[str, Any], out_dir: str | os.PathLike[str]) -> Path
         connection.execute(
             f"INSERT INTO runs ({names}) VALUES ({marks})", [row[n] for n in _COLUMNS]
         )
-    return path
 
 
 def list_runs(out_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
