@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from qanneal.extras import require
 from qanneal.hubo.spectrum import format_spectrum, plot_spectrum, spectrum
 from qanneal.library import resolve_problem_path
 from qanneal.problem import loss_polynomial
@@ -23,9 +24,12 @@ from qanneal_cli.commands._common import json_option, print_json
 @json_option
 def spectrum_command(file: str, plot: Path | None, as_json: bool) -> None:
     """W(k) = Σ_{|S|=k} f̂(S)² of a problem file (TOML) or a HUBO file (JSON)."""
-    weights = spectrum(loss_polynomial(resolve_problem_path(file)))
     if plot is not None:
-        plot_spectrum(weights, plot)
+        require("plot", "--plot", "or leave it out")
+    path = resolve_problem_path(file)
+    weights = spectrum(loss_polynomial(path))
+    if plot is not None:
+        plot_spectrum(weights, plot, title=f"{path.stem}: Walsh spectrum of the loss")
     if as_json:
         print_json({"degree": list(range(len(weights))), "weight": weights.tolist()})
         return
