@@ -161,7 +161,9 @@ def test_an_applications_own_handler_is_left_alone() -> None:
 # a real `qanneal solve`, signalled from outside
 
 RUNNER = """
-import os, sys, time
+import os, signal, sys, time
+# as started from a shell prompt, even when pytest runs in the background (SIGINT ignored)
+signal.signal(signal.SIGINT, signal.default_int_handler)
 if os.environ.get("QANNEAL_TEST_TTY"):
     import fcntl, termios
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)  # the pty becomes the controlling terminal

@@ -59,7 +59,7 @@ class QannealGroup(click.Group):
 
         extra.pop("standalone_mode", None)
         try:
-            status = super().main(args, prog_name, standalone_mode=False, **extra)
+            status = super().main(args, prog_name or "qanneal", standalone_mode=False, **extra)
         except click.UsageError as error:
             _fail(f"error: {usage_line(error)}", 2)
         except click.ClickException as error:
@@ -73,7 +73,7 @@ class QannealGroup(click.Group):
         sys.exit(status if isinstance(status, int) else 0)
 
 
-@click.group(cls=QannealGroup)
+@click.group(cls=QannealGroup, name="qanneal")
 @click.version_option(package_name="qanneal", prog_name="qanneal")
 def cli() -> None:
     """Train binary perceptrons and binary neural networks by annealing."""

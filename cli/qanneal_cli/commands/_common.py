@@ -71,6 +71,12 @@ def compile_kernels(keys: Iterable[str], status: Status, label: str) -> list[dic
     return steps
 
 
+def kernels_ready(keys: Iterable[str]) -> None:
+    """:func:`ensure_kernels` for a command that shows no other progress."""
+    with Status() as status:
+        ensure_kernels(keys, status)
+
+
 def ensure_kernels(keys: Iterable[str], status: Status) -> None:
     """Compile the numba kernels of the warm-up steps ``keys`` if numba's cache does not
     hold them yet, saying so (see :func:`compile_kernels`)."""
@@ -81,4 +87,7 @@ def ensure_kernels(keys: Iterable[str], status: Status) -> None:
         return
     steps = compile_kernels(keys, status, f"compiling kernels, once ({warmup.estimate(keys)})")
     seconds = sum(step["seconds"] for step in steps)
-    status.note(f"kernels compiled in {seconds:.1f} s; later runs load them from numba's cache")
+    if sum(step["compile_seconds"] for step in steps) >= 1.0:
+        status.note(f"kernels compiled in {seconds:.1f} s; later runs load them from numba's cache")
+    else:  # numba had them: only the stamp was missing
+        status.note(f"kernels loaded from numba's cache in {seconds:.1f} s")

@@ -10,7 +10,7 @@ from qanneal.extras import require
 from qanneal.hubo.spectrum import format_spectrum, plot_spectrum, spectrum
 from qanneal.library import resolve_problem_path
 from qanneal.problem import loss_polynomial
-from qanneal_cli.commands._common import json_option, print_json
+from qanneal_cli.commands._common import json_option, kernels_ready, print_json
 
 
 @click.command("spectrum")
@@ -27,6 +27,7 @@ def spectrum_command(file: str, plot: Path | None, as_json: bool) -> None:
     if plot is not None:
         require("plot", "--plot", "or leave it out")
     path = resolve_problem_path(file)
+    kernels_ready(["walsh"])
     weights = spectrum(loss_polynomial(path))
     if plot is not None:
         plot_spectrum(weights, plot, title=f"{path.stem}: Walsh spectrum of the loss")
