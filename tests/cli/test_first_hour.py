@@ -160,7 +160,7 @@ def test_spectrum_plot_without_matplotlib(tmp_path: Path, without: Any) -> None:
 
 
 def test_digits_without_scikit_learn(tmp_path: Path, without: Any) -> None:
-    without("sklearn")
+    without("sklearn", "sklearn.datasets")  # hidden even after an earlier import
     one_error_line(run("solve", "digits-binn", "--out", "runs"), "pip install 'qanneal[data]'")
     assert not (tmp_path / "runs").exists()
 
@@ -384,3 +384,11 @@ def test_solve_talks_within_two_seconds_and_never_goes_quiet(tmp_path: Path) -> 
     assert arrivals[0] - start < 2.0
     gaps = [b - a for a, b in itertools.pairwise(arrivals)]
     assert max(gaps) < 5.0, gaps
+
+
+def test_shipped_problem_files_speak_to_users() -> None:
+    """Comments of the shipped files say what a problem shows, not where its code came from."""
+    for path in sorted(shipped_problems_dir().rglob("*.toml")):
+        comments = [line for line in path.read_text(encoding="utf-8").splitlines() if "#" in line]
+        for line in comments:
+            assert "issue" not in line.lower(), (path.name, line)

@@ -85,7 +85,13 @@ def same_as(curves: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, str]:
 
 
 def fig2_figure(result: dict[str, Any]) -> bytes:
-    """Test vs train accuracy per epoch (paper Figure 2), one panel per optimiser."""
+    """Test vs train accuracy per epoch (paper Figure 2), one panel per optimiser (PNG)."""
+    return _png(fig2(result))
+
+
+def fig2(result: dict[str, Any]) -> Any:
+    """The matplotlib Figure of :func:`fig2_figure`; a contestant whose curve coincides
+    with an earlier one's says so in the legend ("growth (5 replicas) = none")."""
     plt = _pyplot()
     curves, settings = result["curves"], result["settings"]
     optimizers = list(curves)
@@ -133,7 +139,7 @@ def fig2_figure(result: dict[str, Any]) -> bytes:
         fontsize=9,
     )
     fig.tight_layout()
-    return _png(fig)
+    return fig
 
 
 def accuracy_figure(result: dict[str, Any]) -> bytes:
