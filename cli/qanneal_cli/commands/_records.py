@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 SUMMARY_ONLY = ("sampleset", "problem_text")
@@ -147,11 +148,24 @@ def ep_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+SOLVE_KEYS = ("problem", "formulation", "sampler", "num_reads", "num_variables", "seed", "best")
+
+
 def record_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
-    """The rows of any saved record (``qanneal solve`` or ``qanneal ep``)."""
-    if record.get("model", {}).get("type") == "ising-ep":
+    """The rows of any saved record: ``qanneal solve``'s or ``qanneal ep``'s, else (a record
+    written by other code) each key with its value as JSON.
+
+    >>> record_rows({"run_id": "r1", "sampler": "sa", "parameters": {"beta": 2}})
+    [('run_id', 'r1'), ('sampler', 'sa'), ('parameters', '{"beta": 2}')]
+    """
+    if (record.get("model") or {}).get("type") == "ising-ep":
         return ep_rows(record)
-    return solve_rows(record)
+    if all(key in record for key in SOLVE_KEYS):
+        return solve_rows(record)
+    return [
+        (key, value if isinstance(value, str) else json.dumps(value, default=str))
+        for key, value in summary(record).items()
+    ]
 
 
 def format_rows(rows: list[tuple[str, str]]) -> str:

@@ -109,6 +109,6 @@ class LeapSampler(dimod.Sampler):
             finally:
                 connection.close()
         watch.lap("sampling_ns")
-        report["timing_us"] = logical.info.pop("timing", {})  # as the solver reports it
+        report["timing_us"] = logical.info.pop("qpu_timing", {})  # as the solver reports it
         logical.info.update({"timing": watch.timing(), "protocol": protocol, "qpu": report})
         return logical
