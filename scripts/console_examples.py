@@ -103,7 +103,7 @@ VOLATILE = [
     (re.compile(r"\b\d{8}-\d{4}(\d\d)?\b"), "<run id>"),
     (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<problem id>"),
     (re.compile(r"^(time +).*$", re.MULTILINE), r"\1<time>"),
-    (re.compile(r"^(\S+ +\d+ +[\d.]+ +\[[^]]*\] +\S+ +)\S+"), r"\1<s>"),  # TTS99 s column
+    (re.compile(r"^(\S+ +\d+ +[\d.]+ +\[[^]]*\] +\S+) +\S+"), r"\1 <s>"),  # TTS99 s column
     (re.compile(r"In wall-clock seconds[^.]*(\.\d+[^.]*)*\."), "<wall clock>"),
 ]
 
