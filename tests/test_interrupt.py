@@ -431,3 +431,35 @@ def test_baldassi_zecchina_pimc_interrupted_after_its_first_reads_saves_them(
     assert row["num_reads"] >= 1
     saved = json.loads(Path(row["record"]).read_text(encoding="utf-8"))
     assert np.isfinite(saved["best"]["energy"])
+
+
+def test_ctrl_c_while_waiting_for_leap_keeps_the_run_pending(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Leap wait is Python, not a kernel: a real SIGINT there interrupts the wait at once
+    and the ledger keeps the submission for `qanneal leap fetch`."""
+    from click.testing import CliRunner
+
+    from qanneal.leap import mock
+    from qanneal.leap.ledger import Ledger
+    from qanneal_cli.main import cli
+
+    def interrupted(self: object) -> object:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)  # the default handler raises KeyboardInterrupt here
+        raise AssertionError("the wait was not interrupted")
+
+    monkeypatch.setattr(mock._MockSubmitted, "result", interrupted)
+    problem = tmp_path / "slack.toml"
+    problem.write_text(
+        '[model]\ntype = "perceptron"\ninputs = 5\n[data]\nsource = "random"\npatterns = 3\n'
+        'seed = 2\n[formulation]\ntype = "slack"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "runs"
+    args = ["solve", str(problem), "--sampler", "mock-qpu", "--param", "pegasus_size=4"]
+    result = CliRunner().invoke(cli, [*args, "--num-reads", "4", "--out", str(out), "--quiet"])
+    assert result.exit_code == 130, result.output
+    assert "is pending: `qanneal leap fetch" in result.stderr
+    (pending,) = Ledger(out).runs()
+    assert pending["state"] == "pending"

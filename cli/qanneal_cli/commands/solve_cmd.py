@@ -6,6 +6,7 @@ status line saying so); Ctrl-C keeps the reads that finished, saves them and exi
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -103,8 +104,9 @@ def _run(
     """Load, compile what is missing, sample (``options``: more arguments of
     :func:`qanneal.solve`); the record and whether Ctrl-C was pressed."""
     import qanneal
-    from qanneal.interrupts import sigint_stops
+    from qanneal.interrupts import StopState, sigint_stops
     from qanneal.leap.errors import LeapInterrupted
+    from qanneal.samplers import registry
     from qanneal.spec import parse_param
     from qanneal.warmup import steps_for
 
@@ -112,7 +114,10 @@ def _run(
     settings = dict(parse_param(text) for text in params)
     ensure_kernels(steps_for(problem, sampler), status)
     status.phase("sampling")
-    with sigint_stops(status.stop_requested) as stop:
+    leap = registry.get(sampler or problem.spec["solve"]["sampler"]).via_leap
+    # a Leap wait is plain Python: Ctrl-C there raises, and the ledger keeps the run pending
+    stopping = contextlib.nullcontext(StopState()) if leap else sigint_stops(status.stop_requested)
+    with stopping as stop:
         try:
             record = qanneal.solve(
                 problem, sampler, params=settings, progress=status.update, **options
