@@ -38,6 +38,19 @@ def _fail(line: str, status: int) -> NoReturn:
     sys.exit(status)
 
 
+def _fail_on_library_error(error: Exception) -> None:
+    """Exit as the error says if it is one of qanneal's own (imported here, not at start-up:
+    ``import qanneal`` takes seconds, and a command should say what it does before that)."""
+    if "qanneal.errors" not in sys.modules:
+        return
+    from qanneal.errors import QannealError, SamplingStopped
+
+    if isinstance(error, SamplingStopped):
+        _fail(stopped_line(error), 130)
+    if isinstance(error, QannealError):
+        _fail(f"error: {error}", 2)
+
+
 class QannealGroup(click.Group):
     """Commands loaded on first use; every failure a user can cause reported in one line."""
 
@@ -55,8 +68,6 @@ class QannealGroup(click.Group):
     def main(  # type: ignore[override]
         self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
     ) -> Any:
-        from qanneal.errors import QannealError, SamplingStopped
-
         extra.pop("standalone_mode", None)
         try:
             status = super().main(args, prog_name or "qanneal", standalone_mode=False, **extra)
@@ -66,10 +77,9 @@ class QannealGroup(click.Group):
             _fail(f"error: {' '.join(error.format_message().split())}", 2)
         except click.exceptions.Abort:  # Ctrl-C outside a run (e.g. while importing)
             _fail(INTERRUPTED, 130)
-        except SamplingStopped as stopped:
-            _fail(stopped_line(stopped), 130)
-        except QannealError as error:
-            _fail(f"error: {error}", 2)
+        except Exception as error:
+            _fail_on_library_error(error)
+            raise
         sys.exit(status if isinstance(status, int) else 0)
 
 

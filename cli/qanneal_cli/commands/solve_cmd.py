@@ -62,7 +62,7 @@ def solve(
     """Solve a problem file and save the run under --out."""
     status = Status(quiet=quiet)
     status.phase("loading the problem")
-    options = {"num_reads": num_reads, "num_sweeps": num_sweeps, "seed": seed}
+    options: dict[str, Any] = {"num_reads": num_reads, "num_sweeps": num_sweeps, "seed": seed}
     options |= {"out_dir": out_dir, "dry_run": dry_run}
     try:
         record, stop_requested = _run(status, file, sampler, params, options)
