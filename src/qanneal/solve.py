@@ -121,6 +121,7 @@ class _Run:
     sizes: list[int]
     seed: int
     progress: Progress | None
+    exhaustive: bool = False  # the reads are the lowest states of an enumeration
     done: list[dimod.SampleSet] = field(default_factory=list)
     finished: int = 0
     stopped: bool = False
@@ -270,21 +271,28 @@ def solve(
     )
     if save:
         ensure_writable(out_dir)
-    run = _Run(
-        sampler_object,
-        target_kind,
-        kwargs,
-        read_chunks(num_reads, entry.exhaustive),
-        seed,
-        progress,
-    )
+    chunks = read_chunks(num_reads, entry.exhaustive)
+    run = _Run(sampler_object, target_kind, kwargs, chunks, seed, progress, entry.exhaustive)
+    return _solve_locally(problem, name, run, user_params, out_dir if save else None)
+
+
+def _solve_locally(
+    problem: Problem,
+    name: str,
+    run: _Run,
+    user_params: dict[str, Any],
+    out_dir: str | os.PathLike[str] | None,
+) -> dict[str, Any]:
+    """Build the target, sample it chunk by chunk under a Control that Ctrl-C stops, and
+    keep (and save, with ``out_dir``) the record of what finished."""
     start = time.perf_counter()
     control = Control()
+    num_reads = sum(run.sizes)
     with sigint_stops(lambda: setattr(control, "stop_requested", True)), controlled(control):
         with compile_clock() as preparing:
-            target = problem.target(target_kind)
-        if progress is not None:
-            progress(0, num_reads)
+            target = problem.target(run.kind)
+        if run.progress is not None:
+            run.progress(0, num_reads)
         try:
             run.sample(target, control)
         except (ValueError, TypeError) as error:
@@ -297,8 +305,8 @@ def solve(
             ) from error
         if not run.done:
             raise SamplingStopped(f"interrupted before any of the {num_reads} reads finished")
-        record = _record(problem, name, run, preparing.ns, start, num_reads, entry.exhaustive)
-        if save:
+        record = _record(problem, name, run, preparing.ns, start, num_reads)
+        if out_dir is not None:
             save_record(record, out_dir)  # a Ctrl-C now waits until the record is whole
     return record
 
@@ -310,10 +318,9 @@ def _record(
     preparing_ns: int,
     start: float,
     num_reads: int,
-    exhaustive: bool,
 ) -> dict[str, Any]:
     """The run record of the chunks that finished (time without compilation)."""
-    sampleset = _merge(run.done, num_reads if exhaustive else None)
+    sampleset = _merge(run.done, num_reads if run.exhaustive else None)
     timing = sampleset.info["timing"]
     timing["compile_ns"] = timing.get("compile_ns", 0) + preparing_ns
     readout = problem.readout(sampleset, run.kind)
@@ -322,6 +329,6 @@ def _record(
         problem, name, run.kwargs, run.seed, sampleset, readout, elapsed, run.stopped, num_reads
     )
     record["read_chunks"] = run.sizes[: len(run.done)]
-    if exhaustive and "exact" in sampleset.info:
+    if run.exhaustive and "exact" in sampleset.info:
         record["exact"] = dict(sampleset.info["exact"])
     return record

@@ -257,24 +257,28 @@ def compare(
     outcome = ComparisonResult(
         results, None, Path(out_dir) if out_dir else None, [], interrupted, len(jobs), skipped
     )
-    if interrupted:
-        return outcome
+    if not interrupted:
+        summary = {"seed": seed, "resamples": resamples, "existence_instances": existence_instances}
+        _finish(outcome, sources, settings, summary, plots)
+    return outcome
+
+
+def _finish(
+    outcome: ComparisonResult,
+    sources: dict[str, ProblemSource],
+    settings: dict[str, Any],
+    options: dict[str, Any],
+    plots: bool,
+) -> None:
+    """Summarise the finished jobs into ``outcome`` and write the output files."""
     try:
-        outcome.summary = summarise(
-            results,
-            sources,
-            settings,
-            seed=seed,
-            resamples=resamples,
-            existence_instances=existence_instances,
-        )
+        outcome.summary = summarise(outcome.results, sources, settings, **options)
         if outcome.out_dir is not None:
             outcome.files = write_outputs(
                 outcome.out_dir, outcome.summary, outcome.rows, plots=plots
             )
     except KeyboardInterrupt:  # every job is logged: a second run writes the outputs
         outcome.summary, outcome.interrupted = None, True
-    return outcome
 
 
 def _resume(
