@@ -13,7 +13,7 @@ from qanneal.errors import SamplingStopped
 from qanneal.models import BinaryNeuralNetwork, BinaryPerceptron
 from qanneal.samplers.base import Control, controlled
 from qanneal.samplers.pimc import _kernels
-from qanneal.samplers.pimc._jit import is_cached, reachable_modules, source_stamp
+from qanneal.samplers.pimc._kernel_cache import is_cached, reachable_modules, source_stamp
 from qanneal.samplers.pimc.driver import anneal_in_chunks, make_schedule
 from qanneal.samplers.pimc.packing import pack_bqm, pack_model, pack_polynomial
 
@@ -65,6 +65,10 @@ def test_progress_is_reported_and_a_stop_lands_between_chunks():
     control = Control(on_progress=lambda done, total: setattr(control, "stop_requested", True))
     with controlled(control), pytest.raises(SamplingStopped, match="15 of 45"):
         run_all_moves(packed, chunk=5)
+    # a stop asked for during the last chunk comes too late: the finished run is returned
+    late = Control(on_progress=lambda done, total: setattr(late, "stop_requested", done >= 45))
+    with controlled(late):
+        assert run_all_moves(packed, chunk=5).chunks == 3
 
 
 def test_every_driver_kernel_has_the_dependency_keyed_cache():
@@ -77,7 +81,7 @@ def test_every_driver_kernel_has_the_dependency_keyed_cache():
 
 
 DRIVER = """
-from qanneal.samplers.pimc._jit import kernel
+from qanneal.samplers.pimc._kernel_cache import kernel
 from cachepkg.backend import energy
 
 @kernel()

@@ -18,7 +18,7 @@ is only bounded).
 Example:
     >>> fit = fit_growth([101, 201, 401], [10.0, 100.0, 10_000.0])
     >>> round(fit["per_1000_inputs_log10"], 2), round(fit["power"], 2)
-    (10.05, 4.94)
+    (10.0, 5.01)
 """
 
 from __future__ import annotations

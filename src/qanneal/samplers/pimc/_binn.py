@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from qanneal.models.losses import pattern_loss_scalar
-from qanneal.samplers.pimc._jit import kernel
+from qanneal.samplers.pimc._kernel_cache import kernel
 
 
 class BinaryNetwork(NamedTuple):

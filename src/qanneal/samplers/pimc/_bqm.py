@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from qanneal.samplers.pimc._jit import kernel
+from qanneal.samplers.pimc._kernel_cache import kernel
 
 
 class SparseBQM(NamedTuple):

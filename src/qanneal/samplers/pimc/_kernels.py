@@ -33,7 +33,7 @@ import numpy as np
 
 from qanneal._rng import seed_rng
 from qanneal.samplers.pimc._backends import fill_cache, flip_energy, slice_energy
-from qanneal.samplers.pimc._jit import kernel
+from qanneal.samplers.pimc._kernel_cache import kernel
 from qanneal.samplers.pimc._metropolis import local_sweep
 from qanneal.samplers.pimc._rejection_free import rejection_free_sweep
 from qanneal.samplers.pimc._worldline import cluster_sweep, global_sweep

@@ -24,7 +24,7 @@ from numba.extending import overload
 from qanneal._rng import uniform
 from qanneal.samplers.pimc._backends import commit_flip, flip_energy
 from qanneal.samplers.pimc._bqm import DenseBQM, SparseBQM, add_row
-from qanneal.samplers.pimc._jit import kernel
+from qanneal.samplers.pimc._kernel_cache import kernel
 
 MAX_W = 36.7368005696771  # 53 ln 2: e^{-w} below the resolution of the uniform variates
 

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from qanneal.models.losses import loss_code, pattern_loss_scalar
-from qanneal.samplers.pimc._jit import kernel
+from qanneal.samplers.pimc._kernel_cache import kernel
 
 PERCLINEAR = loss_code("perclinear")
 

@@ -35,7 +35,7 @@ import math
 
 from qanneal._rng import uniform
 from qanneal.samplers.pimc._backends import commit_flip, flip_energy
-from qanneal.samplers.pimc._jit import kernel
+from qanneal.samplers.pimc._kernel_cache import kernel
 from qanneal.samplers.pimc._metropolis import accept
 
 WALL, BULK = 0, 1

@@ -6,8 +6,10 @@ returns, and a flag written by another thread is not seen inside it), so a long 
 is called in chunks of about ``chunk_seconds`` each. After every chunk the run's
 :func:`~qanneal.samplers.base.current_control` gets ``checkpoint(done, total)`` (units:
 sweeps × reads), which reports progress and raises
-:class:`~qanneal.errors.SamplingStopped` if a stop was requested. The state between
-chunks lives in arrays owned here, so the samples do not depend on the chunking.
+:class:`~qanneal.errors.SamplingStopped` if a stop was requested (after the last chunk
+only the progress is reported: a finished run is returned, whatever was requested). The
+state between chunks lives in arrays owned here, so the samples do not depend on the
+chunking.
 
 Example:
     >>> import dimod
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qanneal._jit import prepare
 from qanneal.samplers.base import current_control
 from qanneal.samplers.pimc import _kernels
 from qanneal.samplers.pimc._kernels import MOVES, AnnealState, Schedule
@@ -63,6 +66,13 @@ def make_schedule(
         flags,
         int(trace_every),
     )
+
+
+def compile_probe(packed: Packed) -> int:
+    """Compile (or load) the kernel :func:`flip_energies` uses; nanoseconds."""
+    spins = np.ones(packed.num_variables, dtype=np.int8)
+    kernel = _kernels.single_flip_energies
+    return prepare(kernel, packed.backend, spins, packed.cache_width, packed.work_width)
 
 
 def flip_energies(packed: Packed, rng: np.random.Generator, states: int = 2) -> np.ndarray:
@@ -133,7 +143,10 @@ def anneal_in_chunks(
             per_sweep = max(elapsed, 1e-6) / (stop - done)
             size = max(1, min(10 * size, int(chunk_seconds / per_sweep)))
         done, chunks = stop, chunks + 1
-        control.checkpoint(done * len(seeds), total * len(seeds))
+        if done < total:  # after the last chunk the work is done: report, never stop
+            control.checkpoint(done * len(seeds), total * len(seeds))
+        else:
+            control.report(done * len(seeds), total * len(seeds))
     energies = _kernels.slice_energies(packed.backend, state.spins, state.caches)
     sampling_ns = time.perf_counter_ns() - start
     traces = state.traces.copy()

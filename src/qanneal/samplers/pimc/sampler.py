@@ -45,6 +45,7 @@ from qanneal.samplers.pimc.driver import (
     Annealed,
     anneal_in_chunks,
     compile_kernels,
+    compile_probe,
     flip_energies,
     make_schedule,
 )
@@ -131,6 +132,9 @@ class PIMCSampler(dimod.Sampler, dimod.PolySampler, NativeSampler):
         seed = draw_seed(seed)
         rng = np.random.default_rng(seed)
         check_num_reads(num_reads)
+        watch.lap("preprocessing_ns")
+        compile_probe(packed)
+        watch.lap("compile_ns")
         probe = np.random.default_rng([seed, PROBE_STREAM])  # leaves rng's stream as it was
         target = Target(kind, packed.num_variables, flip_energies(packed, probe), fan_in)
         chosen = pimc_protocol(

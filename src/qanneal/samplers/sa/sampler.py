@@ -44,6 +44,7 @@ from qanneal.samplers.pimc._kernels import LOCAL
 from qanneal.samplers.pimc.driver import (
     anneal_in_chunks,
     compile_kernels,
+    compile_probe,
     flip_energies,
     make_schedule,
 )
@@ -121,6 +122,9 @@ class AnnealingSampler(dimod.Sampler, NativeSampler):
         watch = Stopwatch()
         packed = _pack(model)
         kind = "binn" if isinstance(model, BinaryNeuralNetwork) else "perceptron"
+        watch.lap("preprocessing_ns")
+        compile_probe(packed)
+        watch.lap("compile_ns")
         probe = np.random.default_rng([seed, 1])  # the flip-energy states, apart from rng
         target = Target(kind, model.num_variables, flip_energies(packed, probe), model.fan_in)
         chosen = sa_protocol(

@@ -23,7 +23,7 @@ Example:
     >>> twice(21)
     42
     >>> [module.__name__ for module in reachable_modules(kernel)]
-    ['qanneal.samplers.pimc._jit']
+    ['qanneal.samplers.pimc._kernel_cache']
 """
 
 from __future__ import annotations
