@@ -67,6 +67,8 @@ def test_bqm_polynomial_and_binn_rules_scale_with_the_flip_energies():
     assert pimc_protocol(Target("polynomial", 7, flips)).moves == ("local",)
     binn = pimc_protocol(Target("binn", 7, flips))
     assert binn.rule == "binn-quantum" and binn.moves == ("local", "cluster")
+    quenched = pimc_protocol(Target("bqm", 7, flips, None, np.array([0.0, 2.0, 3.0, 40.0])))
+    assert quenched.gamma == (3.0, 0.005, "linear")  # the median flip energy at the minima
     flat = pimc_protocol(Target("bqm", 3, np.zeros(6)))
     assert flat.gamma == (1.0, 0.01, "linear") and flat.beta == pytest.approx(math.log(100))
 

@@ -19,10 +19,12 @@ Rules
     are rescaled by the smallest non-zero flip energy seen.
     ``binn-quantum`` and ``energy-scale`` (``pimc`` on a BiNN, a BQM or a polynomial):
     M = 16, β from the smallest non-zero flip energy (a flip costing it is accepted with
-    probability 1/100: dwave-samplers' cold end for SA), Γ linear from the largest flip
-    energy to 1/100 of the smallest, 1000 sweeps. Moves: local only on BQMs and
-    polynomials, which gives the most per second (benchmarks/README.md, PIMC moves);
-    local + cluster on BiNNs.
+    probability 1/100: dwave-samplers' cold end for SA), Γ linear from the median flip
+    energy at zero-temperature minima (a short quench from the random states: the scale
+    of the barriers an anneal ends among; random states alone give penalty-dominated
+    scales hundreds of times larger on a slack QUBO) to 1/100 of the smallest flip energy,
+    1000 sweeps. Moves: local only on BQMs and polynomials, which gives the most per
+    second (benchmarks/README.md, PIMC moves); local + cluster on BiNNs.
     ``paper`` (``pimc`` with ``protocol="paper"``): Baldassi–Zecchina as published —
     M = 32, β = 32, Γ 2.5 → 0.01 in 30 stages, τ = 100 sweeps of rejection-free (RRRMC)
     moves, 20 final classical sweeps.
@@ -71,12 +73,25 @@ class Target:
     num_variables: int
     flip_energies: np.ndarray  # ΔE of single flips from a few random states
     fan_in: int | None = None  # native models: terms feeding the output unit
+    quenched_flip_energies: np.ndarray | None = None  # the same at zero-temperature minima
 
     def energy_range(self) -> tuple[float, float] | None:
         """(smallest, largest) non-zero |ΔE| seen; None when every flip was free."""
-        magnitudes = np.abs(np.asarray(self.flip_energies, dtype=np.float64))
-        nonzero = magnitudes[magnitudes > 1e-12]
+        nonzero = _nonzero(self.flip_energies)
         return (float(nonzero.min()), float(nonzero.max())) if nonzero.size else None
+
+    def local_scale(self) -> float | None:
+        """Median non-zero |ΔE| at the quenched states: what a flip costs near the minima
+        an anneal ends in (None without quenched states, or when all their flips are free)."""
+        if self.quenched_flip_energies is None:
+            return None
+        nonzero = _nonzero(self.quenched_flip_energies)
+        return float(np.median(nonzero)) if nonzero.size else None
+
+
+def _nonzero(flips: np.ndarray) -> np.ndarray:
+    magnitudes = np.abs(np.asarray(flips, dtype=np.float64))
+    return magnitudes[magnitudes > 1e-12]
 
 
 @dataclass(frozen=True)
@@ -158,7 +173,7 @@ def _energy_scale_rule(target: Target) -> PIMCProtocol:
         "binn-quantum" if binn else "energy-scale",
         trotter=16,
         beta=default_beta_range(np.array([low, high]))[1],
-        gamma=(high, 0.01 * low, "linear"),
+        gamma=(target.local_scale() or high, 0.01 * low, "linear"),
         gamma_stages=None,
         num_sweeps=1000,
         final_classical_sweeps=0,

@@ -69,10 +69,13 @@ def make_schedule(
 
 
 def compile_probe(packed: Packed) -> int:
-    """Compile (or load) the kernel :func:`flip_energies` uses; nanoseconds."""
+    """Compile (or load) every kernel of this back-end — those :func:`flip_energies` and
+    :func:`quenched_flip_energies` use and those of a run; nanoseconds."""
     spins = np.ones(packed.num_variables, dtype=np.int8)
     kernel = _kernels.single_flip_energies
-    return prepare(kernel, packed.backend, spins, packed.cache_width, packed.work_width)
+    spent = prepare(kernel, packed.backend, spins, packed.cache_width, packed.work_width)
+    schedule = make_schedule(np.ones(1), np.zeros(1), ("local",))
+    return spent + compile_kernels(packed, schedule, spins[None, None, :])
 
 
 def flip_energies(packed: Packed, rng: np.random.Generator, states: int = 2) -> np.ndarray:
@@ -84,6 +87,27 @@ def flip_energies(packed: Packed, rng: np.random.Generator, states: int = 2) -> 
                 packed.backend, row, packed.cache_width, packed.work_width
             )
             for row in spins
+        ]
+    )
+
+
+QUENCH_SWEEPS = 20
+
+
+def quenched_flip_energies(
+    packed: Packed, rng: np.random.Generator, states: int = 2, sweeps: int = QUENCH_SWEEPS
+) -> np.ndarray:
+    """Single-flip energy changes at the states ``sweeps`` zero-temperature sweeps reach
+    from random ones (local minima, or close to them)."""
+    initial = rng.choice(np.array([-1, 1], dtype=np.int8), size=(states, 1, packed.num_variables))
+    quench = make_schedule(np.full(sweeps, 1e12), np.zeros(sweeps), ("local",))
+    run = anneal_in_chunks(packed, quench, initial, rng.integers(2**31 - 1, size=states))
+    return np.concatenate(
+        [
+            _kernels.single_flip_energies(
+                packed.backend, row[0].copy(), packed.cache_width, packed.work_width
+            )
+            for row in run.spins
         ]
     )
 

@@ -48,6 +48,7 @@ from qanneal.samplers.pimc.driver import (
     compile_probe,
     flip_energies,
     make_schedule,
+    quenched_flip_energies,
 )
 from qanneal.samplers.pimc.packing import Packed, pack_bqm, pack_model, pack_polynomial
 from qanneal.samplers.protocols import PROTOCOLS, PIMCProtocol, Target, pimc_protocol
@@ -136,7 +137,9 @@ class PIMCSampler(dimod.Sampler, dimod.PolySampler, NativeSampler):
         compile_probe(packed)
         watch.lap("compile_ns")
         probe = np.random.default_rng([seed, PROBE_STREAM])  # leaves rng's stream as it was
-        target = Target(kind, packed.num_variables, flip_energies(packed, probe), fan_in)
+        quenched = None if kind == "perceptron" else quenched_flip_energies(packed, probe)
+        flips = flip_energies(packed, probe)
+        target = Target(kind, packed.num_variables, flips, fan_in, quenched)
         chosen = pimc_protocol(
             target,
             protocol,
