@@ -342,3 +342,18 @@ def test_dense_and_sparse_bqm_backends_agree():
     assert (runs[0].spins == runs[1].spins).all()
     assert runs[0].slice_energies == pytest.approx(runs[1].slice_energies)
     assert (runs[0].counts == runs[1].counts).all()
+
+
+@pytest.mark.parametrize("dense", [True, False])
+def test_a_binary_bqm_is_packed_as_its_exact_spin_form(dense):
+    """The BINARY → SPIN conversion of pack_bqm: slice energies + offset are the BQM's."""
+    rng = np.random.default_rng(8)
+    bqm = dimod.generators.gnp_random_bqm(9, 0.6, "BINARY", random_state=8)
+    bqm.offset = 1.25
+    packed = pack_bqm(bqm, dense=dense)
+    spins = rng.choice(np.array([-1, 1], dtype=np.int8), (5, 1, 9))
+    schedule = make_schedule(np.full(1, 1e-9), np.zeros(0), ("local",))
+    run = anneal_in_chunks(packed, schedule, spins, np.arange(5))  # one sweep at β ≈ 0
+    binary = {v: (run.spins[:, 0, i] + 1) // 2 for i, v in enumerate(packed.labels)}
+    expected = bqm.energies((np.stack([binary[v] for v in bqm.variables], 1), bqm.variables))
+    assert run.slice_energies[:, 0] == pytest.approx(expected)

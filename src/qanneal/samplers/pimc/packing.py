@@ -62,14 +62,27 @@ DENSE_MIN_DENSITY = 0.1  # couplings per variable / n at which dense rows beat C
 DENSE_MAX_VARIABLES = 2048  # dense J: n² float64 = 32 MiB at most
 
 
+def _spin_vectors(
+    bqm: dimod.BinaryQuadraticModel, labels: list[Hashable]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    """(h, rows, cols, J, offset) of the SPIN form, converted in numpy: x = (s + 1)/2 turns
+    a x_i + b x_i x_j into a/2 s_i + b/4 (s_i + s_j + s_i s_j) + (a/2 + b/4) (dimod's
+    SPIN view of a BINARY BQM would walk every coupling in Python)."""
+    vectors = bqm.to_numpy_vectors(labels)
+    a, (row, col, b), offset = vectors.linear_biases, vectors.quadratic, vectors.offset
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if bqm.vartype is dimod.SPIN:
+        return a, row, col, b, float(offset)
+    h = a / 2 + (np.bincount(row, b, len(a)) + np.bincount(col, b, len(a))) / 4
+    return h, row, col, b / 4, float(offset + a.sum() / 2 + b.sum() / 4)
+
+
 def pack_bqm(bqm: dimod.BinaryQuadraticModel, dense: bool | None = None) -> Packed:
     """SPIN view of a BQM as fields h and a symmetric coupling matrix: CSR, or dense rows
     when ``dense`` (by default when at least a tenth of all pairs are coupled and
     n ≤ 2048; an accepted flip then updates the fields with one vectorised row)."""
     labels = sorted_labels(list(bqm.variables))
-    spin = bqm.spin
-    vectors = spin.to_numpy_vectors(labels)
-    h, (row, col, quad), offset = vectors.linear_biases, vectors.quadratic, vectors.offset
+    h, row, col, quad, offset = _spin_vectors(bqm, labels)
     n = len(labels)
     if dense is None:
         dense = n <= DENSE_MAX_VARIABLES and 2 * len(quad) >= DENSE_MIN_DENSITY * n * n
