@@ -144,7 +144,7 @@ class Problem:
         self.model = _build_model(spec, self.data.num_inputs, self.data)
         if self.kind != "native":
             try:  # build now, so that a formulation that cannot work fails before sampling
-                _ = self.slack if self.formulation == "slack" else self.polynomial()
+                self._build()
             except (FormulationError, ResourceError) as error:
                 raise type(error)(f"{origin}: {error}") from None
 
@@ -168,10 +168,20 @@ class Problem:
 
     @property
     def kind(self) -> str:
-        """What samplers must accept: 'native' (a model), 'bqm' or 'polynomial'."""
-        if self.formulation == "native":
-            return "native"
+        """What samplers must accept: 'native' (a model), 'bqm', 'polynomial', 'cqm' (a
+        dimod ConstrainedQuadraticModel) or 'nl' (a dwave-optimization model)."""
+        if self.formulation in ("native", "cqm", "nl"):
+            return self.formulation
         return "bqm" if self.formulation == "slack" else "polynomial"
+
+    def _build(self) -> Any:
+        builders = {
+            "bqm": lambda: self.slack,
+            "polynomial": self.polynomial,
+            "cqm": lambda: self.constrained,
+            "nl": lambda: self.nonlinear,
+        }
+        return builders[self.kind]()
 
     @property
     def num_variables(self) -> int:
@@ -180,6 +190,8 @@ class Problem:
             return self.model.num_variables
         if self.kind == "bqm":
             return self.bqm().num_variables
+        if self.kind in ("cqm", "nl"):  # cqm: weights + hidden-unit auxiliaries
+            return len(self.cqm().variables) if self.kind == "cqm" else len(self.model.variables)
         return len(self.polynomial().variables)
 
     @cached_property
@@ -204,19 +216,63 @@ class Problem:
 
         return to_bqm(self.polynomial(), method=self.spec["formulation"]["reduction"] or "auto")
 
-    def bqm(self) -> dimod.BinaryQuadraticModel:
-        """The QUBO/BQM: the slack QUBO, or the reduced polynomial."""
-        if self.kind == "native":
+    # -- constrained (cqm) and nonlinear (nl) formulations: qanneal.hubo.cqm / .nl --------
+    @cached_property
+    def constrained(self) -> Any:
+        from qanneal.hubo.cqm import constrained_model
+
+        return constrained_model(self.model)
+
+    def cqm(self) -> dimod.ConstrainedQuadraticModel:
+        """The constrained quadratic model of formulation 'cqm' (one constraint per
+        pattern, and per hidden unit and pattern for a BiNN; zero objective)."""
+        if self.kind != "cqm":
+            raise FormulationError(f"formulation {self.formulation!r} is not 'cqm'")
+        return self.constrained.cqm
+
+    @cached_property
+    def cqm_penalty(self) -> dimod.BinaryQuadraticModel:
+        """The CQM as a penalty BQM (dimod.cqm_to_bqm: slack bits for each inequality;
+        with the zero objective its multiplier only sets the energy unit)."""
+        try:
+            return dimod.cqm_to_bqm(self.cqm())[0]
+        except ValueError:
             raise FormulationError(
-                "formulation 'native' has no BQM; use formulation 'slack' or a polynomial one"
+                "a BiNN's 'cqm' has quadratic constraints, which dimod's penalty form "
+                "(cqm_to_bqm) cannot take; use formulation 'hidden' for a BQM"
+            ) from None
+
+    @cached_property
+    def nonlinear(self) -> Any:
+        from qanneal.hubo.nl import nonlinear_model
+
+        return nonlinear_model(self.model)
+
+    def nl_model(self) -> Any:
+        """The dwave-optimization model of formulation 'nl' (its states decode with
+        ``problem.nonlinear.weights()``)."""
+        if self.kind != "nl":
+            raise FormulationError(f"formulation {self.formulation!r} is not 'nl'")
+        return self.nonlinear.model
+
+    def bqm(self) -> dimod.BinaryQuadraticModel:
+        """The QUBO/BQM: the slack QUBO, the reduced polynomial or the CQM's penalty form."""
+        if self.kind in ("native", "nl"):
+            raise FormulationError(
+                f"formulation {self.formulation!r} has no BQM; use formulation 'slack', "
+                "'cqm' or a polynomial one"
             )
+        if self.kind == "cqm":
+            return self.cqm_penalty
         return self.slack.bqm if self.kind == "bqm" else self.reduction[0]
 
     def target(self, kind: str) -> Any:
         """What a sampler given ``kind`` samples: the model ('native'), the BQM ('bqm',
-        reduced if polynomial) or the polynomial ('polynomial')."""
+        reduced if polynomial), the polynomial, the CQM ('cqm') or the NL model ('nl')."""
         if kind == "native":
             return self.model
+        if kind in ("cqm", "nl"):
+            return self.cqm() if kind == "cqm" else self.nl_model()
         return self.bqm() if kind == "bqm" else self.polynomial()
 
     def decode(self, sample: Mapping[Any, int]) -> np.ndarray:
@@ -225,6 +281,8 @@ class Problem:
         contain does not change the loss; it is decoded as +1."""
         if self.formulation == "slack":
             return self.slack.decode(sample)
+        if self.kind in ("cqm", "nl"):  # 0/1 variables standing for w = 2x − 1
+            return np.array([2 * int(sample[v]) - 1 for v in self.model.variables], dtype=np.int8)
         if self.kind == "polynomial":
             return np.array([sample.get(v, 1) for v in self.model.variables], dtype=np.int8)
         return self.model.weights_from_sample(sample)
@@ -248,6 +306,10 @@ class Problem:
         for ``target`` ('native', 'bqm' or 'polynomial'). Samples of a reduced polynomial
         are decoded to the polynomial's variables and scored with the polynomial."""
         samples, labels = sampleset.record.sample, list(sampleset.variables)
+        if self.kind == "cqm":  # per-constraint feasibility; a CQM read's energy is its violation
+            binary = (samples + 1) // 2 if sampleset.vartype is dimod.SPIN else samples
+            energies = sampleset.record.energy if target == "bqm" else None
+            return self.constrained.readout(binary, labels, energies)
         if self.kind == "polynomial" and target == "bqm":
             bqm, info = self.reduction
             decoded = info.decode(sampleset)
