@@ -1,12 +1,13 @@
 """Benchmark: exact digitised quantum annealing of the binary perceptron, reproducing
-Lami, Torta, Santoro & Collura, SciPost Phys. 14:117 (2023) (ANCHORS.md #3).
+Lami, Torta, Santoro & Collura, SciPost Phys. 14:117 (2023)
+(docs/formulas.md, "Exact digitised quantum annealing").
 
 What is measured
     Instances: N = 21 weights, P = 17 random ±1 patterns with random ±1 labels
     (``random_patterns(21, 17, seed=s)``, s = seed, seed+1, …; instances without a
     zero-energy weight vector are skipped, so that ε measures the distance to a solution).
     Cost (Lami et al.): H_z = Σ_μ Θ(−Δ_μ)(−Δ_μ)/√N, i.e. qanneal's ``hinge`` loss at margin
-    0 divided by √N. Digitised QA from |+⟩^N with s_p = p/P (``qanneal.dynamics.quantum``,
+    0 divided by √N. Digitised QA from |+⟩^N with s_p = p/P (``qanneal.samplers.exact.quantum``,
     exact statevector of 2^21 amplitudes). Reported: ε = (⟨H_z⟩ − E₀)/N at the end, per
     instance and its median, against δt for P = 100 and P = 1000; and the ground-state
     probability.
@@ -38,9 +39,9 @@ from typing import Any
 import numpy as np
 from _common import write_atomically
 
-from qanneal.dynamics.quantum import anneal, diagonal_energies
 from qanneal.models import BinaryPerceptron
 from qanneal.models.datasets.generated import random_patterns
+from qanneal.samplers.exact.quantum import anneal, diagonal_energies
 
 RESULTS = Path(__file__).parent / "results"
 # P = 1000 runs take minutes each: the published optimum δt = 0.18 first, then its neighbours

@@ -1,7 +1,7 @@
 """Benchmark: the Kulikovskikh–Legović experiment (sigmoid neuron vs LIGHT-regulated replicas).
 
 What is measured
-    (a) The paper's experiment (``qanneal.dynamics.light_experiment``): synthetic 2-D data,
+    (a) The paper's experiment (``qanneal.learning.light.experiment``): synthetic 2-D data,
         m = 1000 points, 80/20 split, a fresh data set per run; one logistic neuron; the
         plain sigmoid neuron (mini-batch GD, batch 75) against M = 5 ring-coupled replicas
         in the four regulation modes of the paper's Figure 1 (none, growth, harvesting,
@@ -49,13 +49,13 @@ import numpy as np
 from _common import git_commit, write_atomically, write_bytes_atomically
 
 import qanneal
-from qanneal.dynamics.light_experiment import (
+from qanneal.learning.light.experiment import (
     CONTESTANTS,
     run_light_experiment,
     summary_table,
 )
-from qanneal.dynamics.optim import OPTIMIZERS, default_lr
-from qanneal.dynamics.replicas import train_problem
+from qanneal.learning.light.optim import OPTIMIZERS, default_lr
+from qanneal.learning.light.replicas import train_problem
 from qanneal.problem import problem_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,8 +152,8 @@ def part_c(runs: int, epochs: int) -> dict[str, Any]:
 
 
 def part_d(runs: int, epochs: int, seed: int) -> dict[str, Any]:
-    from qanneal.dynamics.gradient_models import LogisticNeuron
-    from qanneal.dynamics.replicas import TrainingConfig, train_replicas
+    from qanneal.learning.light.models import LogisticNeuron
+    from qanneal.learning.light.replicas import TrainingConfig, train_replicas
     from qanneal.models.datasets import synthetic2d
 
     variants = {
@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     name = "light_quick.json" if args.quick else "light.json"
     write_atomically(RESULTS / name, record)
     if not args.quick:
-        from qanneal.dynamics.light_plots import accuracy_figure, fig2_figure
+        from qanneal.learning.light.plots import accuracy_figure, fig2_figure
 
         write_bytes_atomically(RESULTS / "light_fig2.png", fig2_figure(record["paper"]))
         write_bytes_atomically(RESULTS / "light_accuracy.png", accuracy_figure(record["paper"]))

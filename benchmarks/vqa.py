@@ -1,6 +1,7 @@
-"""Benchmark: quantum hypernetworks (``qanneal.learning.vqa``) — the talks' experiments.
+"""Benchmark: quantum hypernetworks (``qanneal.samplers.vqa``) — the talks' experiments.
 
-What is measured (Carrasquilla et al., arXiv 2301.08292; Torta's talk, ``../shared/papers``)
+What is measured (Carrasquilla et al., arXiv 2301.08292; Torta's talk on variational
+training of BiNNs; docs/vqa.md)
     Data: scikit-learn's digits, 0 vs 1, average-pooled to 4x4 and binarised at the
     training median (``qanneal.models.datasets.digits``, seed 4: 288 train / 72 test);
     the k pooled features most correlated with the label on the training split are kept
@@ -50,7 +51,9 @@ from typing import Any
 import numpy as np
 from _common import git_commit
 
-from qanneal.learning.vqa import (
+from qanneal.models import BinaryNeuralNetwork, BinaryPerceptron
+from qanneal.models.datasets.digits import digits
+from qanneal.samplers.vqa import (
     Ansatz,
     DiagonalCost,
     Estimator,
@@ -58,9 +61,7 @@ from qanneal.learning.vqa import (
     summarise_networks,
     train,
 )
-from qanneal.learning.vqa.cost import index_to_bits
-from qanneal.models import BinaryNeuralNetwork, BinaryPerceptron
-from qanneal.models.datasets.digits import digits
+from qanneal.samplers.vqa.cost import index_to_bits
 
 ROOT = Path(__file__).resolve().parents[1]
 EPSILONS = (0.01, 0.05, 0.1)

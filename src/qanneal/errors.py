@@ -47,3 +47,8 @@ class RunNotFoundError(QannealError):
 
 class TrainingError(QannealError):
     """Bad settings for gradient training (optimiser, replicas, LIGHT schedule, loss)."""
+
+
+class SamplingStopped(QannealError):
+    """A run was stopped on request (Ctrl-C) between two chunks of its work; the caller keeps
+    what finished before (``qanneal solve`` saves the finished reads and exits 130)."""

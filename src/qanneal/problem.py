@@ -25,23 +25,12 @@ from typing import Any
 import dimod
 import numpy as np
 
+from qanneal import _memory
 from qanneal.errors import FormulationError, ProblemFileError, ResourceError
 from qanneal.hubo import POLYNOMIAL_FORMULATIONS, expand
 from qanneal.hubo.slack import BYTES_PER_INTERACTION, SlackQubo, build_slack_qubo, slack_size
 from qanneal.models import BinaryModel, BinaryNeuralNetwork, BinaryPerceptron, datasets
 from qanneal.spec import CHOICE_FORMULATIONS, validate
-
-
-def available_memory() -> int:
-    """Bytes of memory this process may still use (MemAvailable, else physical memory)."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
 
 
 def _build_model(spec: dict[str, Any], inputs: int, data: datasets.Dataset | None) -> BinaryModel:
@@ -117,7 +106,7 @@ class Problem:
         self.name = path.stem if path is not None else "problem"
         origin = str(path) if path is not None else "<problem>"
         try:
-            needed, have = memory_estimate(spec), available_memory()
+            needed, have = memory_estimate(spec), _memory.available_memory()
         except FormulationError as error:
             raise FormulationError(f"{origin}: {error}") from None
         if needed > have:

@@ -23,15 +23,23 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import platform
 import secrets
 import sqlite3
 import tempfile
 import time
+from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import dimod
+import numpy as np
 
 from qanneal.errors import OutputError, RunNotFoundError
 from qanneal.files import write_new_file
+
+if TYPE_CHECKING:
+    from qanneal.problem import Problem
 
 INDEX = "index.sqlite"
 _COLUMNS = (
@@ -133,3 +141,64 @@ def _json_default(value: Any) -> Any:
     if hasattr(value, "tolist"):
         return value.tolist()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+_VERSIONED = ("qanneal", "dimod", "dwave-samplers", "numpy", "numba")
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in _VERSIONED:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def build_record(
+    problem: Problem,
+    name: str,
+    kwargs: dict[str, Any],
+    seed: int,
+    sampleset: dimod.SampleSet,
+    readout: tuple[np.ndarray, np.ndarray, dict[str, Any]],
+    elapsed: float,
+    interrupted: bool,
+    requested: int,
+) -> dict[str, Any]:
+    """The run record of a finished sample set (``readout`` from ``Problem.readout``)."""
+    weights, energies, extra = readout
+    errors = np.atleast_1d(problem.model.errors(weights))
+    best = int(np.lexsort((energies, errors))[0])
+    best_weights = weights[best]
+    return {
+        "run_id": new_run_id(),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "problem": str(problem.path) if problem.path is not None else problem.name,
+        "problem_sha256": problem.hash,
+        "formulation": problem.formulation,
+        "sampler": name,
+        "parameters": {k: v for k, v in kwargs.items() if k != "initial_states"},
+        "seed": seed,
+        "num_variables": problem.num_variables,
+        "num_weights": problem.model.num_variables,
+        "num_reads": len(sampleset),
+        "requested_reads": requested,
+        "interrupted": interrupted,
+        "best": {
+            "energy": float(energies[best]),
+            "train_errors": int(errors[best]),
+            "train_accuracy": problem.accuracy(best_weights, "train"),
+            "test_accuracy": problem.accuracy(best_weights, "test"),
+            "weights": {k: v.tolist() for k, v in problem.model.decode(best_weights).items()},
+        },
+        "success_rate": float(np.mean(errors == 0)),
+        "min_energy": float(energies.min()),
+        "timing": {"total_s": elapsed, **sampleset.info.get("timing", {})},
+        "versions": versions(),
+        "record": None,
+        **extra,
+        "problem_text": problem.text,
+        "sampleset": sampleset.to_serializable(),
+    }

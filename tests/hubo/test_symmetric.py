@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import qanneal.problem
+import qanneal._memory
 from qanneal.errors import FormulationError, ResourceError
 from qanneal.hubo.symmetric import (
     krawtchouk_rows,
@@ -140,7 +140,7 @@ def test_refuses_too_many_monomials_before_building():
 
 
 def test_refuses_what_does_not_fit_in_memory(monkeypatch):
-    monkeypatch.setattr(qanneal.problem, "available_memory", lambda: 50_000)
+    monkeypatch.setattr(qanneal._memory, "available_memory", lambda: 50_000)
     with pytest.raises(ResourceError, match="GiB available"):
         symmetric_polynomial(random_perceptron(51, 5, 0, loss="hinge"), max_degree=2)
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import qanneal.problem
+import qanneal._memory
 from qanneal.errors import ResourceError
 from qanneal.hubo import walsh
 from qanneal.hubo.walsh import (
@@ -189,7 +189,7 @@ def test_refuses_too_many_variables_without_allocating():
 
 
 def test_refuses_a_polynomial_larger_than_memory(monkeypatch):
-    monkeypatch.setattr(qanneal.problem, "available_memory", lambda: 3_000)
+    monkeypatch.setattr(qanneal._memory, "available_memory", lambda: 3_000)
     with pytest.raises(ResourceError, match="GiB available; lower max_degree"):
         walsh_polynomial(random_perceptron(6, 4, 0, loss="hinge"))
     with pytest.raises(ResourceError, match="truth table"):

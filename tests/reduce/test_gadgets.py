@@ -1,8 +1,8 @@
 """Single monomials: the closed-form gadgets, and the auxiliary counts per method.
 
-ANCHORS.md: one degree-6 binary monomial needs 10 variables with dimod, PyQUBO and
-qubovert (4 auxiliaries), 7 with Freedman's reduction when negative; one degree-6 spin
-monomial 14 / 18 / 20 variables (dimod 8 auxiliaries).
+Peer-tool figures (benchmarks/README.md, reductions): one degree-6 binary monomial needs
+10 variables with dimod, PyQUBO and qubovert (4 auxiliaries), 7 with Freedman's reduction
+when negative; one degree-6 spin monomial 14 / 18 / 20 variables (dimod 8 auxiliaries).
 """
 
 import dimod
@@ -63,7 +63,7 @@ def test_degree_6_monomial_counts(vartype, bias, expected):
         assert bqm.num_variables == 6 + info.num_auxiliary
     assert {m: counts[m] for m in expected} == expected
     assert counts["auto"] == min(counts.values())
-    assert counts["auto"] <= 7  # the brief's bar; ANCHORS: dimod 10 (binary) / 14 (spin) variables
+    assert counts["auto"] <= 7  # the target; peers: dimod 10 (binary) / 14 (spin) variables
 
 
 def test_spin_monomial_expanded_by_binary_methods_costs_more():

@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
-from qanneal.dynamics.compare import compare as run_comparison
-from qanneal.dynamics.report import findings, fmt, tts_text
+from qanneal.compare.report import findings, fmt, tts_text
+from qanneal.compare.study import compare as run_comparison
 from qanneal.errors import ProblemFileError
 from qanneal.spec import parse_param
 from qanneal_cli.commands._common import json_option, print_json, problem_path, progress_bar

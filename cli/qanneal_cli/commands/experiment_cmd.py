@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from qanneal.dynamics.light_experiment import (
+from qanneal.learning.light.experiment import (
     CONTESTANTS,
     run_light_experiment,
     summary_table,
     write_light_outputs,
 )
-from qanneal.dynamics.optim import OPTIMIZERS
+from qanneal.learning.light.optim import OPTIMIZERS
 from qanneal_cli.commands._common import json_option, print_json, progress_bar
 
 

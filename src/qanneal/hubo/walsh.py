@@ -8,7 +8,7 @@ which is a HUBO (a ``dimod.BinaryPolynomial`` over SPIN variables). It is comput
 from the truth table: the model's energy on all 2^n weight vectors, then a fast
 Walsh–Hadamard transform (FWHT), O(n 2^n).
 
-Index convention (the same as :func:`qanneal.samplers.exact.solver.enumerate_states`):
+Index convention (the same as :func:`qanneal._states.enumerate_states`):
 entry x of a truth table is the state whose spin i is s_i = +1 if bit i of x is 1 and
 s_i = −1 if it is 0; entry S of a coefficient vector is the subset of the variables i
 whose bit is set in S. With s_i = 2x_i − 1 (not the textbook (−1)^{x_i}) the butterfly
@@ -22,7 +22,7 @@ uniform distribution of states, whose error is the dropped weight Σ_{|S|>k} f̂
 
 Example (majority of three spins = ½(s0 + s1 + s2) − ½ s0 s1 s2):
     >>> import numpy as np
-    >>> from qanneal.samplers.exact.solver import enumerate_states
+    >>> from qanneal._states import enumerate_states
     >>> majority = np.sign(enumerate_states(0, 8, 3).sum(axis=1)).astype(float)
     >>> walsh_coefficients(majority).tolist()
     [0.0, 0.5, 0.5, 0.0, 0.5, 0.0, 0.0, -0.5]
@@ -42,9 +42,10 @@ import dimod
 import numba
 import numpy as np
 
+from qanneal import _memory
+from qanneal._states import enumerate_states
 from qanneal.errors import ResourceError
 from qanneal.models import BinaryModel
-from qanneal.samplers.exact.solver import enumerate_states
 
 MAX_WALSH_VARIABLES = 24
 """Default limit on n: a float64 truth table of 2^24 entries is 128 MiB."""
@@ -205,9 +206,8 @@ def monomial_bytes(degree: int) -> int:
 
 def check_memory(needed: int, what: str, hint: str) -> None:
     """Raise ResourceError when ``needed`` bytes exceed the available memory."""
-    from qanneal.problem import available_memory  # lazy: qanneal.problem imports qanneal.hubo
 
-    have = available_memory()
+    have = _memory.available_memory()
     if needed > have:
         raise ResourceError(
             f"{what}: about {needed / 2**30:.3g} GiB needed but {have / 2**30:.1f} GiB "

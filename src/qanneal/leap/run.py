@@ -39,7 +39,7 @@ from qanneal.leap.errors import LeapError, LeapInterrupted, LedgerError
 from qanneal.leap.ledger import Ledger
 from qanneal.leap.plan import EMBEDDING_REPORT_KEYS, check_parameters, make_plan
 from qanneal.problem import Problem, problem_from_dict
-from qanneal.results import ensure_writable, new_run_id, save_record
+from qanneal.results import build_record, ensure_writable, new_run_id, save_record
 
 Progress = Callable[[int, int], None]
 
@@ -173,7 +173,6 @@ def execute(
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Send or complete every submission of ``run`` and write its run record."""
-    from qanneal.solve import build_record
 
     run_id, plan = run["run_id"], run["plan"]
     bqm = problem.bqm()

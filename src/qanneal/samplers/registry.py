@@ -75,7 +75,7 @@ models with ``model.choices``); the numba kernels take plain perceptrons and BiN
 
 
 def _vqa() -> Any:
-    from qanneal.learning.vqa.sampler import VQASampler  # lazy: numpy-only, but not needed here
+    from qanneal.samplers.vqa.sampler import VQASampler  # lazy: numpy-only, but not needed here
 
     return NativeModelAdapter(VQASampler())
 
@@ -138,7 +138,7 @@ REGISTRY: dict[str, SamplerEntry] = {
             "quantum hypernetwork: variational circuit trained on the loss (exact "
             "statevector or MPS), one optimisation run per read",
             {"native": _vqa},
-            max_variables=128,  # qanneal.learning.vqa.sampler.MAX_VQA_QUBITS
+            max_variables=128,  # qanneal.samplers.vqa.sampler.MAX_VQA_QUBITS
             native_models=AUGMENTED_MODELS,
         ),
         SamplerEntry("tabu", "dwave-samplers TabuSampler", {"bqm": _dwave("TabuSampler")}),

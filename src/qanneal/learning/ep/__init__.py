@@ -1,5 +1,5 @@
 """Equilibrium propagation (EP), thermal and quantum, on Ising networks trained with
-qanneal's samplers (Massar & Mognetti, arXiv 2405.08467; ANCHORS.md #5).
+qanneal's samplers (Massar & Mognetti, arXiv 2405.08467; docs/ep.md).
 
 Modules:
 

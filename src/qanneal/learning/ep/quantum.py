@@ -9,7 +9,7 @@ with
 edges between free spins, are optional and trainable when ``xx=True``). The network
 sits in the ground state |ψ_β⟩ of H(θ) + βĈ with Ĉ the cost of the output Z's. By
 Hellmann–Feynman, ∂θE₀ = ⟨∂θH⟩_β and ∂βE₀ = ⟨Ĉ⟩_β, so the mixed derivative gives
-(Massar & Mognetti, arXiv 2405.08467; ANCHORS.md #5)
+(Massar & Mognetti, arXiv 2405.08467; docs/ep.md)
 
     ∂θ⟨Ĉ⟩₀ = ∂β⟨∂θH⟩_β |₀ ≈ [⟨∂θH⟩₊β − ⟨∂θH⟩₋β] / (2β),
 
@@ -54,8 +54,9 @@ from typing import Any
 
 import numpy as np
 
+from qanneal._states import all_states
 from qanneal.learning.ep.network import IsingNetwork, NetworkError
-from qanneal.learning.ep.thermal import Phase, all_states, free_energies, samples_in_order
+from qanneal.learning.ep.thermal import Phase, free_energies, samples_in_order
 
 MAX_EXACT_QUBITS = 16
 DENSE_LIMIT = 64
@@ -113,7 +114,7 @@ class GroundStates:
 
 def _flip_masks(n: int, pairs: np.ndarray | None = None) -> np.ndarray:
     """Bit masks that flip spin a (or spins a and b) in the all_states ordering."""
-    bit = 1 << (n - 1 - np.arange(n))
+    bit = 1 << np.arange(n)  # variable a is bit a (qanneal._states)
     if pairs is None:
         return bit
     return bit[pairs[:, 0]] | bit[pairs[:, 1]]

@@ -1,7 +1,7 @@
 """Thermal learning rules: gradients of the mean cost ⟨C⟩ of a Boltzmann network.
 
 With p_β(s) ∝ exp[−(E_θ(s) + β C(s, y))/T] (Massar & Mognetti, arXiv 2405.08467;
-ANCHORS.md #5), differentiating ⟨C⟩₀ = Σ_s p₀(s) C(s) gives
+docs/ep.md), differentiating ⟨C⟩₀ = Σ_s p₀(s) C(s) gives
 
     ∂⟨C⟩₀/∂θ = −(1/T) Cov₀(C, ∂θE)                       (covariance rule)
              = ∂/∂β ⟨∂θE⟩_β at β = 0

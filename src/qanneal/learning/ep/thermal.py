@@ -42,6 +42,7 @@ from typing import Any, Protocol
 import dimod
 import numpy as np
 
+from qanneal._states import all_states
 from qanneal.learning.ep.network import IsingNetwork, NetworkError
 
 MAX_EXACT_FREE_SPINS = 20
@@ -82,16 +83,6 @@ class PhaseSampler(Protocol):
         temperature: float,
         rng: np.random.Generator | None = None,
     ) -> Phase: ...
-
-
-def all_states(n: int) -> np.ndarray:
-    """(2^n, n) int8 matrix of every ±1 state.
-
-    >>> all_states(2).tolist()
-    [[-1, -1], [-1, 1], [1, -1], [1, 1]]
-    """
-    codes = np.arange(2**n)[:, None] >> np.arange(n - 1, -1, -1)[None, :]
-    return (2 * (codes & 1) - 1).astype(np.int8)
 
 
 def free_energies(

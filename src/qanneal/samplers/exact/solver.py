@@ -23,21 +23,11 @@ from typing import Any, ClassVar
 import dimod
 import numpy as np
 
+from qanneal._states import enumerate_states
 from qanneal.models import BinaryModel
 
 MAX_EXACT_VARIABLES = 24
 _CHUNK_ENTRIES = 2**22  # states × patterns × widest layer per chunk
-
-
-def enumerate_states(start: int, stop: int, num_variables: int) -> np.ndarray:
-    """±1 rows for the integers in [start, stop): bit i of the integer → variable i.
-
-    >>> enumerate_states(0, 4, 2).tolist()
-    [[-1, -1], [1, -1], [-1, 1], [1, 1]]
-    """
-    integers = np.arange(start, stop, dtype=np.int64)[:, None]
-    bits = (integers >> np.arange(num_variables, dtype=np.int64)[None, :]) & 1
-    return (2 * bits - 1).astype(np.int8)
 
 
 class NativeExactSolver:

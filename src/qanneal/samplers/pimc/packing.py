@@ -145,6 +145,41 @@ def pack_polynomial(poly: dimod.BinaryPolynomial) -> Packed:
     )
 
 
+def binn_layout(
+    model: BinaryNeuralNetwork,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Flat description of a BiNN for the kernel: sizes, weight/bias offsets, and for
+    each variable its layer, the unit it feeds and its input column (-1: bias)."""
+    sizes = model.layer_sizes.astype(np.int64)
+    w_off, b_off = [], []
+    var_layer = np.zeros(model.num_variables, dtype=np.int64)
+    var_row = np.zeros_like(var_layer)
+    var_col = np.zeros_like(var_layer)
+    for layer, (w_slice, b_slice) in enumerate(model.blocks, start=1):
+        cols = int(sizes[layer - 1])
+        index = np.arange(w_slice.start, w_slice.stop)
+        w_off.append(w_slice.start)
+        var_layer[index] = layer
+        var_row[index] = (index - w_slice.start) // cols
+        var_col[index] = (index - w_slice.start) % cols
+        if b_slice is None:
+            b_off.append(-1)
+            continue
+        index = np.arange(b_slice.start, b_slice.stop)
+        b_off.append(b_slice.start)
+        var_layer[index] = layer
+        var_row[index] = index - b_slice.start
+        var_col[index] = -1
+    return (
+        sizes,
+        np.array(w_off, dtype=np.int64),
+        np.array(b_off, dtype=np.int64),
+        var_layer,
+        var_row,
+        var_col,
+    )
+
+
 def pack_model(model: BinaryModel) -> Packed:
     """A model's native energy: a perceptron's columns y_μ ξ_μi (bias column included), or
     a BiNN's inputs, labels and layer layout; and the loss."""
@@ -166,8 +201,6 @@ def pack_model(model: BinaryModel) -> Packed:
             model.num_patterns,
         )
     if isinstance(model, BinaryNeuralNetwork):
-        from qanneal.samplers.sa.sampler import binn_layout
-
         sizes, w_off, b_off, var_layer, var_row, var_col = binn_layout(model)
         variables = np.stack([var_layer, var_row, var_col], axis=1).ravel().astype(np.int64)
         units = int(sizes[1:].sum())

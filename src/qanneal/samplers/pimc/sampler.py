@@ -2,7 +2,7 @@
 model of the weights: H(t) = H_problem(σᶻ) − Γ(t) Σ_i σˣ_i at inverse temperature β.
 
 The quantum system is mapped by Suzuki–Trotter onto M classical slices coupled along
-imaginary time with J⊥ = ½ ln coth(βΓ/M) (ARCHITECTURE.md, "Path integral"); Γ is
+imaginary time with J⊥ = ½ ln coth(βΓ/M) (docs/formulas.md, "Path integral"); Γ is
 lowered from ``gamma_schedule[0]`` to ``gamma_schedule[1]`` while β stays fixed (or
 follows ``beta_schedule``), as in Baldassi & Zecchina, PNAS 115:1457 (2018), who then
 finish with classical sweeps at β (``final_classical_sweeps``). One kernel serves a

@@ -1,0 +1,176 @@
+"""Contestants of a comparison: a name → a callable that produces per-read results.
+
+A contestant is called as ``run(problem, budget, num_reads, seed, params)`` and returns
+:class:`Reads`: the ±1 weights (model order) and energy (in the problem's formulation) of
+every read, the sweeps and single-spin updates one read cost, the wall time of the
+sampling, and optionally an energy trace. Every sampler of the registry that takes a sweep
+budget (``num_sweeps``) is a contestant under its registry name; other kinds (gradient
+descent, a QPU) plug in with :func:`register_contestant`. A contestant must be registered
+at import time of a module the workers import to run on a process pool or Dask cluster.
+
+Example:
+    >>> from qanneal.problem import problem_from_dict
+    >>> problem = problem_from_dict({
+    ...     "model": {"type": "perceptron", "inputs": 11},
+    ...     "data": {"source": "random", "alpha": 0.5, "seed": 1}})
+    >>> reads = get_contestant("sa")(problem, 50, 3, 7, {})
+    >>> reads.weights.shape, reads.sweeps, reads.spin_updates
+    ((3, 11), 50, 550)
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from qanneal.compare.gd import GRADIENT_CONTESTANTS
+from qanneal.compare.reads import Contestant, Reads
+from qanneal.errors import SamplerError
+from qanneal.problem import Problem
+from qanneal.samplers import registry
+from qanneal.solve import sampler_parameters
+from qanneal.spec import suggest
+
+TRACE_POINTS = 25
+CIRCUIT_SAMPLERS = frozenset({"vqa"})
+"""Registry samplers whose sweeps are optimiser steps of a variational circuit: they
+flip no spins, so they have no single-spin-update count (TTS in sweeps and seconds only)."""
+
+
+CONTESTANTS: dict[str, Contestant] = {**GRADIENT_CONTESTANTS}
+
+
+def register_contestant(name: str, run: Contestant) -> None:
+    """Make ``name`` a contestant of :func:`qanneal.compare.study.compare` (call it at import
+    time of a module the workers import, so that a process pool or Dask cluster sees it)."""
+    if not callable(run):
+        raise TypeError(f"contestant {name!r} must be callable")
+    CONTESTANTS[name] = run
+
+
+def contestant_names() -> list[str]:
+    """Registered contestants and the registry samplers that take a sweep budget."""
+    swept = [n for n in registry.REGISTRY if n not in ("exact", "tabu", "steepest")]
+    return list(dict.fromkeys([*CONTESTANTS, *swept]))
+
+
+def get_contestant(name: str) -> Contestant:
+    """The contestant called ``name``: a registered one, else a registry sampler."""
+    if name in CONTESTANTS:
+        return CONTESTANTS[name]
+    if name not in registry.REGISTRY:
+        known = contestant_names()
+        raise SamplerError(
+            f"unknown contestant {name!r}{suggest(name, known)}; available: {', '.join(known)}"
+        )
+    return lambda problem, budget, reads, seed, params: sample_registry(
+        name, problem, budget, reads, seed, params
+    )
+
+
+def _slices(name: str, info: dict[str, Any], kwargs: dict[str, Any]) -> int:
+    """Trotter slices a sweep runs over (1 for classical samplers; dwave-samplers' PIMC
+    is continuous in imaginary time: counted as one worldline update per spin and sweep)."""
+    if name == "pimc":
+        return int(info.get("trotter", kwargs.get("trotter", 16)))
+    return 1
+
+
+def _trace(info: dict[str, Any]) -> dict[str, list[float]] | None:
+    trace = info.get("trace")
+    if not trace or not trace.get("every") or not trace.get("mean_energy"):
+        return None
+    energies = np.asarray(trace["mean_energy"], dtype=np.float64)
+    if energies.ndim != 2 or energies.shape[1] == 0:
+        return None
+    every = int(trace["every"])
+    return {
+        "sweeps": [every * (k + 1) for k in range(energies.shape[1])],
+        "mean_energy": energies.mean(axis=0).tolist(),
+    }
+
+
+def sample_registry(
+    name: str, problem: Problem, budget: int, num_reads: int, seed: int, params: dict[str, Any]
+) -> Reads:
+    """Run registry sampler ``name`` for ``budget`` sweeps (its ``num_sweeps``)."""
+    sampler, target_kind = registry.sampler_for(
+        name, problem.kind, problem.formulation, problem.model_type
+    )
+    accepted = registry.accepted_parameters(sampler)
+    if "num_sweeps" not in accepted:
+        raise SamplerError(
+            f"sampler {name!r} takes no sweep budget (num_sweeps), so it cannot be compared "
+            f"at budgets; use one of {', '.join(contestant_names())}"
+        )
+    kwargs = sampler_parameters(sampler, name, num_reads, budget, params)
+    if "seed" in accepted:
+        kwargs["seed"] = int(seed % 2**31)
+    if "trace_every" in accepted and "trace_every" not in params:
+        kwargs["trace_every"] = max(1, budget // TRACE_POINTS)
+    target = problem.target(target_kind)
+    start = time.perf_counter()
+    try:
+        sampleset = sampler.sample(target, **kwargs)
+    except (ValueError, TypeError) as error:
+        if not params:
+            raise
+        given = ", ".join(f"{k} = {v!r}" for k, v in params.items())
+        raise SamplerError(f"sampler {name!r} rejected parameters {given}: {error}") from error
+    seconds = time.perf_counter() - start
+    weights, energies, _ = problem.readout(sampleset, target_kind)
+    variables = len(sampleset.variables)
+    slices = _slices(name, sampleset.info, kwargs)
+    final = int(kwargs.get("final_classical_sweeps", 0))
+    return Reads(
+        weights=np.asarray(weights, dtype=np.int8),
+        energies=np.asarray(energies, dtype=np.float64),
+        sweeps=budget,
+        spin_updates=None if name in CIRCUIT_SAMPLERS else (budget + final) * variables * slices,
+        seconds=seconds,
+        trace=_trace(sampleset.info),
+    )
+
+
+def sample_openjij_sqa(
+    problem: Problem, budget: int, num_reads: int, seed: int, params: dict[str, Any]
+) -> Reads:
+    """OpenJij's SQASampler (discrete Trotter, single-spin flips) on the problem's BQM —
+    a peer tool from the ``bench`` extra; ``params`` go to its ``sample`` (e.g. trotter)."""
+    try:
+        import openjij
+    except ImportError:
+        raise SamplerError(
+            "contestant 'sqa-openjij' needs OpenJij: pip install 'qanneal[bench]' "
+            "(or compare with 'pimc')"
+        ) from None
+    if problem.kind == "native":
+        raise SamplerError(
+            f"contestant 'sqa-openjij' takes a BQM, not formulation {problem.formulation!r}; "
+            "use formulation 'slack' or a polynomial one"
+        )
+    unknown = set(params) - {"beta", "gamma", "trotter", "schedule", "updater"}
+    if unknown:
+        raise SamplerError(
+            f"contestant 'sqa-openjij': unknown parameter(s) {', '.join(sorted(unknown))}; "
+            "its parameters: beta, gamma, trotter, schedule, updater"
+        )
+    kwargs = {"trotter": 4, **params}
+    start = time.perf_counter()
+    sampleset = openjij.SQASampler().sample(
+        problem.bqm(), num_reads=num_reads, num_sweeps=budget, seed=int(seed % 2**31), **kwargs
+    )
+    seconds = time.perf_counter() - start
+    weights, energies, _ = problem.readout(sampleset, "bqm")
+    return Reads(
+        weights=np.asarray(weights, dtype=np.int8),
+        energies=np.asarray(energies, dtype=np.float64),
+        sweeps=budget,
+        spin_updates=budget * len(sampleset.variables) * int(kwargs["trotter"]),
+        seconds=seconds,
+    )
+
+
+register_contestant("sqa-openjij", sample_openjij_sqa)
