@@ -8,6 +8,7 @@ import pytest
 from qanneal.errors import SamplerError
 from qanneal.leap.kerberos import BRANCHES, KerberosSampler
 from qanneal.leap.subproblems import MockQPU
+from qanneal.samplers.base import check_info
 
 SMALL = {"max_subproblem_size": 8, "qpu_reads": 20, "sa_sweeps": 100, "tabu_restarts": 2}
 
@@ -51,7 +52,8 @@ def test_report_counts_subproblems_and_improvements(sampler, problem):
         # the loop stops after `convergence` iterations without improvement
         assert read["iterations"] == sum(read["improvements"].values()) + 2
     assert set(report["improvements"]) == set(BRANCHES[1:])
-    assert sampleset.info["timing"]["total_ns"] > 0
+    assert check_info(sampleset.info) == []  # the sampler contract's info schema
+    assert sampleset.info["protocol"]["max_subproblem_size"] == SMALL["max_subproblem_size"]
 
 
 def test_energy_threshold_stops_at_the_first_iteration_that_reaches_it(sampler, problem):

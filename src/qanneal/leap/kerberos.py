@@ -41,7 +41,6 @@ Example (offline: QPU subproblems on a mock Pegasus P4):
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -51,6 +50,7 @@ import numpy as np
 
 from qanneal.errors import SamplerError
 from qanneal.leap.subproblems import EMBEDDINGS, MockQPU, SubproblemQPU
+from qanneal.samplers.base import Stopwatch, check_num_reads, current_control, draw_seed
 
 BRANCHES = ("keep", "tabu", "sa", "qpu")
 """Branch names in workflow order ('keep': the input state, unchanged)."""
@@ -255,25 +255,31 @@ class KerberosSampler(dimod.Sampler):
         embedding: str = "clique",
     ) -> dimod.SampleSet:
         """``num_reads`` runs of the loop, each from a random state; one sample per run."""
-        settings = dict(locals())
+        settings = {k: v for k, v in locals().items() if k not in ("self", "bqm")}
         _check(settings)
-        if num_reads < 1:
-            raise SamplerError(f"num_reads = {num_reads} must be >= 1")
-        if seed is None:
-            seed = int(np.random.SeedSequence().generate_state(1)[0])
-        start = time.perf_counter_ns()
+        try:
+            num_reads, seed = check_num_reads(num_reads), draw_seed(seed)
+        except ValueError as error:
+            raise SamplerError(str(error)) from None
+        watch = Stopwatch()
         streams = np.random.SeedSequence(seed).spawn(num_reads)
         samples, reads = [], []
-        for stream in streams:
+        for read_number, stream in enumerate(streams, start=1):
             sample, read = self._run(bqm, settings, np.random.default_rng(stream))
             samples.append(sample)
             reads.append(read)
+            current_control().checkpoint(read_number, num_reads)
         sampleset = dimod.SampleSet.from_samples_bqm((np.array(samples), list(bqm.variables)), bqm)
-        elapsed = time.perf_counter_ns() - start
-        sampleset.info.update(
-            kerberos=_summary(reads),
-            timing={"sampling_ns": elapsed, "total_ns": elapsed},
-        )
+        watch.lap("sampling_ns")
+        embedding_ns = sum(c["embedding_ns"] for read in reads for c in read["qpu_calls"])
+        timing = watch.timing()
+        timing.update(sampling_ns=timing["sampling_ns"] - embedding_ns, embedding_ns=embedding_ns)
+        protocol = {
+            **settings,
+            "seed": seed,
+            "qpu": getattr(self.qpu, "__name__", None) or type(self.qpu).__name__,
+        }
+        sampleset.info.update(timing=timing, protocol=protocol, kerberos=_summary(reads))
         return sampleset
 
     def _run(
