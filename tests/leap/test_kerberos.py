@@ -75,7 +75,12 @@ def test_binary_problems_and_race_mode(sampler):
 
 @pytest.mark.parametrize(
     ("key", "value", "message"),
-    [("max_subproblem_size", 0, "max_subproblem_size = 0"), ("embedding", "x", "clique")],
+    [
+        ("max_subproblem_size", 0, "max_subproblem_size = 0"),
+        ("embedding", "x", "clique"),
+        ("seed", 2**31, "must be an integer in"),
+        ("num_reads", 0, "num_reads = 0"),
+    ],
 )
 def test_bad_settings_are_one_line_errors(sampler, problem, key, value, message):
     with pytest.raises(SamplerError, match=message) as caught:

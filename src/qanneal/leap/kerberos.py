@@ -41,6 +41,7 @@ Example (offline: QPU subproblems on a mock Pegasus P4):
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -50,7 +51,6 @@ import numpy as np
 
 from qanneal.errors import SamplerError
 from qanneal.leap.subproblems import EMBEDDINGS, MockQPU, SubproblemQPU
-from qanneal.samplers.base import Stopwatch, check_num_reads, current_control, draw_seed
 
 BRANCHES = ("keep", "tabu", "sa", "qpu")
 """Branch names in workflow order ('keep': the input state, unchanged)."""
@@ -159,8 +159,18 @@ def _workflow(
     )
 
 
+def _checked_seed(seed: Any) -> int:
+    """The seed in qanneal's one range [0, 2**31 − 1], or one drawn when None."""
+    if seed is None:
+        return int(np.random.SeedSequence().generate_state(1)[0] % 2**31)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**31:
+        raise SamplerError(f"seed = {seed!r} must be an integer in [0, {2**31 - 1}]")
+    return int(seed)
+
+
 def _check(settings: dict[str, Any]) -> None:
     for key in (
+        "num_reads",
         "max_iter",
         "convergence",
         "max_subproblem_size",
@@ -257,23 +267,22 @@ class KerberosSampler(dimod.Sampler):
         """``num_reads`` runs of the loop, each from a random state; one sample per run."""
         settings = {k: v for k, v in locals().items() if k not in ("self", "bqm")}
         _check(settings)
-        try:
-            num_reads, seed = check_num_reads(num_reads), draw_seed(seed)
-        except ValueError as error:
-            raise SamplerError(str(error)) from None
-        watch = Stopwatch()
+        seed = _checked_seed(seed)
+        start = time.perf_counter_ns()
         streams = np.random.SeedSequence(seed).spawn(num_reads)
         samples, reads = [], []
-        for read_number, stream in enumerate(streams, start=1):
+        for stream in streams:
             sample, read = self._run(bqm, settings, np.random.default_rng(stream))
             samples.append(sample)
             reads.append(read)
-            current_control().checkpoint(read_number, num_reads)
         sampleset = dimod.SampleSet.from_samples_bqm((np.array(samples), list(bqm.variables)), bqm)
-        watch.lap("sampling_ns")
+        total = time.perf_counter_ns() - start
         embedding_ns = sum(c["embedding_ns"] for read in reads for c in read["qpu_calls"])
-        timing = watch.timing()
-        timing.update(sampling_ns=timing["sampling_ns"] - embedding_ns, embedding_ns=embedding_ns)
+        timing = {
+            "embedding_ns": embedding_ns,
+            "sampling_ns": total - embedding_ns,
+            "total_ns": total,
+        }
         protocol = {
             **settings,
             "seed": seed,

@@ -12,7 +12,8 @@ Embeddings (``embedding``):
   (:func:`qanneal.leap.embedding.find_chains`), cached by structure hash in memory and, with
   ``cache_dir``, on disk (:class:`~qanneal.leap.embedding.EmbeddingCache`).
 
-Chain strength: uniform torque compensation of the subproblem; chain breaks: majority vote.
+Chain strength: uniform torque compensation of the subproblem (times
+``chain_strength_factor``); chain breaks: majority vote.
 
 :class:`MockQPU` builds the offline QPU: dwave-system's ``MockDWaveSampler`` on a Pegasus
 graph (16: an Advantage system) whose substitute sampler (simulated annealing, or the
@@ -112,6 +113,7 @@ class SubproblemQPU:
         qpu_params: dict[str, Any] | None = None,
         seed: int = 0,
         cache_dir: str | Path | None = None,
+        chain_strength_factor: float = 1.0,
     ) -> None:
         if embedding not in EMBEDDINGS:
             raise SamplerError(f"embedding = {embedding!r} is not one of {', '.join(EMBEDDINGS)}")
@@ -121,6 +123,7 @@ class SubproblemQPU:
         self.qpu_params = dict(qpu_params or {})
         self.seed = seed
         self.cache = emb.EmbeddingCache(cache_dir) if cache_dir is not None else None
+        self.chain_strength_factor = float(chain_strength_factor)
         self.edgelist = [(int(u), int(v)) for u, v in qpu.edgelist]
         self._chains: dict[Any, list[list[int]]] = {}
         self._structures: dict[Any, Any] = {}
@@ -171,7 +174,9 @@ class SubproblemQPU:
         embedding = emb.as_embedding(relabelled, chains)
         if key not in self._structures:
             self._structures[key] = EmbeddedStructure(self.edgelist, embedding)
-        strength = chain_tools.chain_strength_value("uniform_torque_compensation", relabelled)
+        strength = self.chain_strength_factor * chain_tools.chain_strength_value(
+            "uniform_torque_compensation", relabelled
+        )
         target = self._structures[key].embed_bqm(
             relabelled, chain_strength=strength, smear_vartype=dimod.SPIN
         )
