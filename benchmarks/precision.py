@@ -6,7 +6,8 @@ What is measured
         encoding), chains at ``factor`` × uniform torque compensation, and sampled through
         ``qanneal.leap.noise``: auto-scaled into Advantage's h and J ranges, Gaussian control
         errors σ_h = k·0.05, σ_J = k·0.035 (k = 1: the defaults, D-Wave's figures), then
-        Boltzmann samples at β = 6.1 (Advantage's freeze-out), majority vote on chains.
+        Boltzmann samples at β = 6.1 (Advantage's freeze-out; ``--beta`` sets another, e.g.
+        a cold one to see the control errors alone), majority vote on chains.
         Per point: ``programmings`` independent control-error draws × ``reads`` reads;
         success = share of reads whose decoded weights make zero training errors. Families:
         - ``perceptron-hubo``: perceptron N = 7, 4 teacher patterns, the exact ``symmetric``
@@ -25,12 +26,13 @@ What is measured
 
 How to run (from the repository root)
     python benchmarks/precision.py [--reads 20] [--programmings 5] [--skip-embedding]
-        [--quick] [--json]
+        [--beta 6.1] [--tag NAME] [--quick] [--json]
 
 The full run takes about 30–60 minutes on 2 cores (most of it minorminer in part 2);
 ``--quick`` (a few minutes) uses one evaluation seed, three noise levels and no part 2. It
-prints tables, writes ``benchmarks/results/precision.json`` (``precision_quick.json``) and
-the plot ``precision.png`` atomically. Exit status 0.
+prints tables, writes ``benchmarks/results/precision.json`` (``precision_quick.json``;
+``precision-NAME.json`` with ``--tag``) and the plot ``precision.png`` atomically. Exit
+status 0.
 """
 
 from __future__ import annotations
@@ -56,7 +58,13 @@ from _common import (
     write_bytes_atomically,
 )
 
-from qanneal.leap.noise import ADVANTAGE_SIGMA_H, ADVANTAGE_SIGMA_J, HardwareNoiseComposite
+from qanneal.leap.noise import (
+    ADVANTAGE_SIGMA_H,
+    ADVANTAGE_SIGMA_J,
+    HardwareNoiseComposite,
+    ThermalSampler,
+    advantage_beta,
+)
 from qanneal.leap.subproblems import MockQPU, SubproblemQPU
 from qanneal.problem import Problem, problem_from_dict
 
@@ -105,7 +113,9 @@ def success(
 ) -> dict[str, Any]:
     """Share of reads with zero training errors on the noisy mock at noise scale ``scale``."""
     noise = HardwareNoiseComposite(
-        sigma_h=scale * ADVANTAGE_SIGMA_H, sigma_j=scale * ADVANTAGE_SIGMA_J
+        ThermalSampler(args.beta),
+        sigma_h=scale * ADVANTAGE_SIGMA_H,
+        sigma_j=scale * ADVANTAGE_SIGMA_J,
     )
     qpu = MockQPU(noise=noise, num_sweeps=args.sweeps)(seed)
     sampler = SubproblemQPU(
@@ -330,12 +340,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embed-timeout", type=float, default=60.0)
     parser.add_argument("--skip-embedding", action="store_true", help="no part (2)")
     parser.add_argument("--quick", action="store_true", help="a smoke run in a few minutes")
+    parser.add_argument("--beta", type=float, default=None, help="sampling β (default 6.1)")
+    parser.add_argument("--tag", default="", help="suffix of the result files")
     parser.add_argument("--json", action="store_true", help="print the JSON record")
     args = parser.parse_args(argv)
     args.scales = (0.0, 1.0, 2.0) if args.quick else NOISE_SCALES
     args.evaluation_seeds = EVALUATION_SEEDS[:1] if args.quick else EVALUATION_SEEDS
     args.tuning_seeds = TUNING_SEEDS[:1] if args.quick else TUNING_SEEDS
-    suffix = "_quick" if args.quick else ""
+    args.beta = advantage_beta() if args.beta is None else args.beta
+    suffix = ("_quick" if args.quick else "") + (f"-{args.tag}" if args.tag else "")
     record: dict[str, Any] = {
         "benchmark": "precision",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -347,7 +360,15 @@ def main(argv: list[str] | None = None) -> int:
         "evaluation_seeds": list(args.evaluation_seeds),
         "settings": {
             k: getattr(args, k)
-            for k in ("reads", "programmings", "sweeps", "embed_tries", "embed_timeout", "scales")
+            for k in (
+                "reads",
+                "programmings",
+                "sweeps",
+                "beta",
+                "embed_tries",
+                "embed_timeout",
+                "scales",
+            )
         },
         "chain_strength_factors": list(FACTORS),
         "result_path": f"benchmarks/results/precision{suffix}.json",

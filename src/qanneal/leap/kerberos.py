@@ -1,5 +1,5 @@
 """QPU in the loop for problems larger than the chip: a Kerberos-style dwave-hybrid
-workflow as a dimod sampler.
+workflow (the sampler that runs it is :class:`qanneal.samplers.kerberos.KerberosSampler`).
 
 Every iteration runs three branches on the current best state and keeps the best result
 (dwave-hybrid's Kerberos, ``hybrid.reference.kerberos``):
@@ -8,49 +8,45 @@ Every iteration runs three branches on the current best state and keeps the best
 - simulated annealing on the whole problem (dwave-samplers ``SimulatedAnnealingSampler``),
 - a QPU subproblem: dwave-hybrid's ``EnergyImpactDecomposer`` picks the
   ``max_subproblem_size`` variables whose flips change the energy most (rolling, breadth
-  first, as Kerberos does), :class:`~qanneal.leap.subproblems.SubproblemQPU` embeds it
-  (one cached embedding per size) and samples it on the QPU, and ``SplatComposer`` writes
-  the best subsample back into the state.
+  first, as Kerberos does; with clique embeddings at most the QPU's largest clique),
+  :class:`~qanneal.leap.subproblems.SubproblemQPU` embeds it (one cached embedding per
+  size) and samples it on the QPU, and ``SplatComposer`` writes the best subsample back.
 
 The loop stops after ``max_iter`` iterations, after ``convergence`` iterations without a
-lower energy, or when ``energy_threshold`` is reached. Each read is one run of the loop
-from a random state.
+lower energy, or when ``energy_threshold`` is reached; :func:`run_read` is one run from a
+random state. Kerberos races the branches (the first to finish stops the others), so a run
+depends on thread timing; by default the branches run to completion (``hybrid.Parallel``)
+with budgets counted in sweeps and restarts and a seed per call, so a seed reproduces a
+run; ``race = True`` gives Kerberos's race (tabu in ``tabu_timeout`` ms slices).
 
-Kerberos races the branches (the first to finish stops the others), so a run depends on
-thread timing. By default qanneal runs them to completion (``hybrid.Parallel``) with
-budgets counted in sweeps and restarts and a seed per call, so a seed reproduces a run;
-``race = True`` gives Kerberos's race (tabu in ``tabu_timeout`` ms slices), not
-reproducible. Defaults are Kerberos's (``sa_sweeps`` 10 000, ``qpu_reads`` 100,
-``max_subproblem_size`` 50, ``max_iter`` 100, ``convergence`` 3), tabu with 100 restarts
-(about Kerberos's 500 ms on a 281-variable slack QUBO).
-
-``info["kerberos"]`` reports per read the iterations, the QPU subproblems (count, sizes,
-qubits, chain lengths and breaks), and which branch produced each improvement; summed over
-reads, ``qpu_improvement_share`` is the share of improvements that came from the QPU branch.
+A read's report counts its iterations, its QPU subproblems (size, qubits, chains, breaks,
+embedding source and time) and which branch made each improvement (:data:`BRANCHES`;
+ties go to the input state, then to the earlier branch).
 
 Example (offline: QPU subproblems on a mock Pegasus P4):
-    >>> import dimod
+    >>> import dimod, numpy as np
     >>> from qanneal.leap.subproblems import MockQPU
-    >>> bqm = dimod.generators.ran_r(1, 30, seed=4)
-    >>> sampler = KerberosSampler(MockQPU(pegasus_size=4))
-    >>> sampleset = sampler.sample(bqm, num_reads=2, seed=3, max_subproblem_size=10,
-    ...                            qpu_reads=10, sa_sweeps=200, tabu_restarts=5)
-    >>> len(sampleset), sampleset.info["kerberos"]["qpu_subproblems"] > 0
-    (2, True)
+    >>> bqm = dimod.generators.ran_r(1, 20, seed=4)
+    >>> settings = {"max_iter": 10, "convergence": 3, "energy_threshold": None,
+    ...             "max_subproblem_size": 8, "qpu_reads": 10, "qpu_params": None,
+    ...             "sa_sweeps": 200, "tabu_restarts": 5, "tabu_timeout": 20, "race": False,
+    ...             "embedding": "clique"}
+    >>> sample, read = run_read(bqm, MockQPU(pegasus_size=4), settings,
+    ...                         np.random.default_rng(1))
+    >>> len(sample), read["iterations"] == len(read["qpu_calls"]), read["subproblem_size"]
+    (20, True, 8)
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import dimod
 import numpy as np
 
 from qanneal.errors import SamplerError
-from qanneal.leap.subproblems import EMBEDDINGS, MockQPU, SubproblemQPU
+from qanneal.leap.subproblems import EMBEDDINGS, SubproblemQPU
 
 BRANCHES = ("keep", "tabu", "sa", "qpu")
 """Branch names in workflow order ('keep': the input state, unchanged)."""
@@ -159,18 +155,9 @@ def _workflow(
     )
 
 
-def _checked_seed(seed: Any) -> int:
-    """The seed in qanneal's one range [0, 2**31 − 1], or one drawn when None."""
-    if seed is None:
-        return int(np.random.SeedSequence().generate_state(1)[0] % 2**31)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**31:
-        raise SamplerError(f"seed = {seed!r} must be an integer in [0, {2**31 - 1}]")
-    return int(seed)
-
-
-def _check(settings: dict[str, Any]) -> None:
+def check_settings(settings: dict[str, Any]) -> None:
+    """A SamplerError naming the first setting out of range (one line)."""
     for key in (
-        "num_reads",
         "max_iter",
         "convergence",
         "max_subproblem_size",
@@ -188,7 +175,9 @@ def _check(settings: dict[str, Any]) -> None:
         )
 
 
-def _summary(reads: list[dict[str, Any]]) -> dict[str, Any]:
+def summary(reads: list[dict[str, Any]]) -> dict[str, Any]:
+    """``info["kerberos"]``: subproblems and improvements summed over reads, and per read
+    its iterations and improvements."""
     calls = [call for read in reads for call in read["qpu_calls"]]
     improvements = {name: sum(r["improvements"][name] for r in reads) for name in BRANCHES[1:]}
     total = sum(improvements.values())
@@ -211,110 +200,40 @@ def _summary(reads: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-class KerberosSampler(dimod.Sampler):
-    """Kerberos-style decomposition with QPU subproblems (see the module docstring).
+def run_read(
+    bqm: dimod.BQM,
+    qpu: Any,
+    settings: dict[str, Any],
+    rng: np.random.Generator,
+    cache_dir: str | Path | None = None,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """One run of the loop from a random state: (best sample in ``bqm``'s variable order,
+    its report). ``qpu`` is a structured sampler or a factory ``seed -> sampler``."""
+    import hybrid
 
-    Args:
-        qpu: a factory ``seed -> structured sampler`` (default :class:`MockQPU`, offline
-            Pegasus P16) or a structured sampler such as ``DWaveSampler()``.
-        cache_dir: where ``embedding = "minorminer"`` keeps its embeddings on disk.
-    """
-
-    parameters: ClassVar[dict[str, list[str]]] = {
-        name: []
-        for name in (
-            "num_reads",
-            "seed",
-            "max_iter",
-            "convergence",
-            "energy_threshold",
-            "max_subproblem_size",
-            "qpu_reads",
-            "qpu_params",
-            "sa_sweeps",
-            "tabu_restarts",
-            "tabu_timeout",
-            "race",
-            "embedding",
-        )
+    qpu_seed = int(rng.integers(2**31))
+    sampler = qpu(qpu_seed) if callable(qpu) and not hasattr(qpu, "sample") else qpu
+    counter = SubproblemQPU(
+        sampler,
+        num_reads=settings["qpu_reads"],
+        embedding=settings["embedding"],
+        qpu_params=settings["qpu_params"],
+        seed=qpu_seed,
+        cache_dir=cache_dir,
+    )
+    size = settings["max_subproblem_size"]
+    if settings["embedding"] == "clique":  # small enough for the QPU's largest clique
+        size = min(size, counter.largest_clique())
+    tally: dict[str, Any] = {"iterations": 0, "improvements": dict.fromkeys(BRANCHES[1:], 0)}
+    values = np.array(sorted(bqm.vartype.value))
+    start = values[rng.integers(0, 2, bqm.num_variables)]
+    state = hybrid.State.from_sample(dict(zip(bqm.variables, start.tolist(), strict=True)), bqm)
+    workflow = _workflow(counter, {**settings, "max_subproblem_size": size}, rng, tally)
+    best = workflow.run(state).result().samples.change_vartype(bqm.vartype).first
+    read = {
+        "energy": float(best.energy),
+        "subproblem_size": size,
+        **tally,
+        "qpu_calls": counter.calls,
     }
-    properties: ClassVar[dict[str, Any]] = {"branches": BRANCHES}
-
-    def __init__(
-        self, qpu: Callable[[int], Any] | Any | None = None, *, cache_dir: str | Path | None = None
-    ) -> None:
-        self.qpu = qpu if qpu is not None else MockQPU()
-        self.cache_dir = cache_dir
-
-    def sample(
-        self,
-        bqm: dimod.BQM,
-        *,
-        num_reads: int = 1,
-        seed: int | None = None,
-        max_iter: int = 100,
-        convergence: int = 3,
-        energy_threshold: float | None = None,
-        max_subproblem_size: int = 50,
-        qpu_reads: int = 100,
-        qpu_params: dict[str, Any] | None = None,
-        sa_sweeps: int = 10_000,
-        tabu_restarts: int = 100,
-        tabu_timeout: int = 500,
-        race: bool = False,
-        embedding: str = "clique",
-    ) -> dimod.SampleSet:
-        """``num_reads`` runs of the loop, each from a random state; one sample per run."""
-        settings = {k: v for k, v in locals().items() if k not in ("self", "bqm")}
-        _check(settings)
-        seed = _checked_seed(seed)
-        start = time.perf_counter_ns()
-        streams = np.random.SeedSequence(seed).spawn(num_reads)
-        samples, reads = [], []
-        for stream in streams:
-            sample, read = self._run(bqm, settings, np.random.default_rng(stream))
-            samples.append(sample)
-            reads.append(read)
-        sampleset = dimod.SampleSet.from_samples_bqm((np.array(samples), list(bqm.variables)), bqm)
-        total = time.perf_counter_ns() - start
-        embedding_ns = sum(c["embedding_ns"] for read in reads for c in read["qpu_calls"])
-        timing = {
-            "embedding_ns": embedding_ns,
-            "sampling_ns": total - embedding_ns,
-            "total_ns": total,
-        }
-        protocol = {
-            **settings,
-            "seed": seed,
-            "qpu": getattr(self.qpu, "__name__", None) or type(self.qpu).__name__,
-        }
-        sampleset.info.update(timing=timing, protocol=protocol, kerberos=_summary(reads))
-        return sampleset
-
-    def _run(
-        self, bqm: dimod.BQM, settings: dict[str, Any], rng: np.random.Generator
-    ) -> tuple[np.ndarray, dict[str, Any]]:
-        import hybrid
-
-        qpu_seed = int(rng.integers(2**31))
-        qpu = (
-            self.qpu(qpu_seed)
-            if callable(self.qpu) and not hasattr(self.qpu, "sample")
-            else self.qpu
-        )
-        counter = SubproblemQPU(
-            qpu,
-            num_reads=settings["qpu_reads"],
-            embedding=settings["embedding"],
-            qpu_params=settings["qpu_params"],
-            seed=qpu_seed,
-            cache_dir=self.cache_dir,
-        )
-        tally: dict[str, Any] = {"iterations": 0, "improvements": dict.fromkeys(BRANCHES[1:], 0)}
-        values = np.array(sorted(bqm.vartype.value))
-        start = values[rng.integers(0, 2, bqm.num_variables)]
-        state = hybrid.State.from_sample(dict(zip(bqm.variables, start.tolist(), strict=True)), bqm)
-        final = _workflow(counter, settings, rng, tally).run(state).result()
-        best = final.samples.change_vartype(bqm.vartype).first
-        read = {"energy": float(best.energy), **tally, "qpu_calls": counter.calls}
-        return np.array([best.sample[v] for v in bqm.variables]), read
+    return np.array([best.sample[v] for v in bqm.variables]), read

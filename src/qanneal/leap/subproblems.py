@@ -130,6 +130,10 @@ class SubproblemQPU:
         self.calls: list[dict[str, Any]] = []
         self._embedding_ns = 0
 
+    def largest_clique(self) -> int:
+        """Variables of the largest clique the QPU graph embeds (busclique, cached)."""
+        return emb.largest_clique(self.qpu.to_networkx_graph())
+
     def _find(self, bqm: dimod.BQM) -> tuple[list[list[int]], str, Any]:
         """(chains, source, cache key) of a subproblem relabelled 0…n−1 (timed)."""
         start = time.perf_counter_ns()
