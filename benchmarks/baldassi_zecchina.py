@@ -270,7 +270,7 @@ def sample(method: Method, model: BinaryPerceptron, reads: int, seed: int) -> di
             beta_range=method.sa_beta_range,
             seed=seed,
         )
-        extra: dict[str, Any] = {"beta_range": sampleset.info["beta_range"]}
+        extra: dict[str, Any] = {"beta_range": sampleset.info["protocol"]["beta_range"]}
     else:
         initial = None
         if method.precool_sweeps:
@@ -294,7 +294,7 @@ def sample(method: Method, model: BinaryPerceptron, reads: int, seed: int) -> di
             initial_states=initial,
             seed=seed,
         )
-        extra = {"acceptance": sampleset.info["acceptance"]}
+        extra = {"acceptance": sampleset.info["pimc"]["acceptance"]}
     wall = time.perf_counter() - start
     order = [sampleset.variables.index(v) for v in model.variables]
     weights = np.asarray(sampleset.record.sample)[:, order].astype(np.int8)

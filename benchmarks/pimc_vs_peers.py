@@ -252,8 +252,8 @@ def run_qanneal(
         wall,
         sampleset.info["timing"]["sampling_ns"] * 1e-9,
         {
-            "acceptance": sampleset.info["acceptance"],
-            "moves": sampleset.info["moves"],
+            "acceptance": sampleset.info["pimc"]["acceptance"],
+            "moves": sampleset.info["protocol"]["moves"],
             "threads": threads or previous,
             "bqm_backend": "dense rows" if pack_bqm(inst.bqm).code == DENSE else "CSR",
         },

@@ -140,7 +140,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         "kernel_arrays_bytes": args.trotter * n + args.trotter * p * 8,
         "columns_bytes": n * p * 8,
         "energy": float(sampleset.first.energy),
-        "moves": sampleset.info["moves"],
+        "moves": sampleset.info["protocol"]["moves"],
     }
 
 

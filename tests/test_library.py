@@ -6,6 +6,7 @@ from qanneal import load_problem, solve
 from qanneal.errors import ResourceError
 from qanneal.library import list_problems, resolve_problem_path
 from qanneal.samplers import registry
+from qanneal.solve import target_size
 
 SHIPPED = list_problems()
 NEEDS_LEAP = {"qpu", "qpu-clique", "hybrid"}  # a Leap token; tests/leap covers them offline
@@ -45,11 +46,10 @@ def test_the_library_has_the_problems_the_readme_promises():
 @pytest.mark.parametrize(("problem_name", "sampler"), CASES, ids=[f"{p}-{s}" for p, s in CASES])
 def test_every_shipped_problem_runs_with_every_accepting_sampler(problem_name, sampler, tmp_path):
     problem = load_problem(resolve_problem_path(problem_name))
-    size = problem.num_variables if problem.kind == "native" else problem.bqm().num_variables
-    limit = registry.get(sampler).max_variables
-    if sampler == "exact":
-        limit = 24 if problem.kind == "native" else registry.MAX_EXACT_BQM_VARIABLES
-    if limit is not None and size > limit:
+    entry = registry.get(sampler)
+    given = registry.target_kind(entry, problem.kind)
+    limit = entry.limit(given)
+    if limit is not None and target_size(problem, given) > limit:
         with pytest.raises(ResourceError, match="at most"):
             solve(problem, sampler, num_reads=2, num_sweeps=5, seed=0, save=False)
         return

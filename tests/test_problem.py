@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qanneal import solve
+from qanneal._states import all_states
 from qanneal.errors import FormulationError, ProblemFileError, ResourceError, SamplerError
 from qanneal.problem import load_problem, memory_estimate, problem_from_dict
 from qanneal.spec import validate
@@ -257,7 +258,8 @@ TINY_POLYNOMIALS = {
 @pytest.mark.parametrize("formulation", TINY_POLYNOMIALS)
 @pytest.mark.parametrize("sampler", ["exact", "sa", "tabu", "pimc"])
 def test_polynomial_formulations_solve_end_to_end(formulation, sampler):
-    """Through the reduction (exact, sa, tabu) or natively (pimc): a teacher exists, so the
+    """Through the reduction (sa, tabu), over the polynomial's own variables (exact) or
+    natively (pimc): a teacher exists, so the
     ground energy is 0 and every sampler must find a zero-error network here."""
     problem = problem_from_dict(TINY_POLYNOMIALS[formulation])
     record = solve(problem, sampler, num_reads=5, num_sweeps=200, seed=1, save=False)
@@ -267,9 +269,31 @@ def test_polynomial_formulations_solve_end_to_end(formulation, sampler):
         np.concatenate([np.ravel(v) for v in record["best"]["weights"].values()])
     )
     assert problem.errors(weights) == 0
-    if sampler in ("exact", "sa", "tabu"):
+    if sampler in ("sa", "tabu"):
         assert record["reduction"]["method"] == "auto"
         assert record["reduction"]["bqm_variables"] == problem.bqm().num_variables
+    else:
+        assert "reduction" not in record
+
+
+def test_exact_enumerates_a_polynomial_over_its_own_variables():
+    """A BiNN 2-2-1 with biases has 9 weights; its walsh polynomial has 9 variables, its
+    reduction to a BQM 29: exact enumerates the 2^9, not 2^29."""
+    problem = problem_from_dict(
+        {
+            "model": {"type": "binn", "inputs": 2, "hidden": [2], "bias": True},
+            "data": {"source": "teacher", "patterns": 6, "seed": 3},
+            "formulation": {"type": "walsh"},
+        }
+    )
+    assert len(problem.polynomial().variables) == 9 < problem.bqm().num_variables
+    record = solve(problem, "exact", num_reads=3, seed=0, save=False)
+    assert record["best"]["train_errors"] == 0 and record["num_reads"] == 3
+    enumeration = [
+        problem.polynomial().energy(dict(zip(problem.polynomial().variables, s, strict=True)))
+        for s in all_states(9)
+    ]
+    assert record["min_energy"] == pytest.approx(min(enumeration))
 
 
 def test_augmented_models_go_to_samplers_that_score_with_the_model():

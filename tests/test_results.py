@@ -309,3 +309,54 @@ def test_keyboard_interrupt_on_slack_problem(tmp_path: Path) -> None:
     assert record["interrupted"] is True
     assert record["num_reads"] == 2 < record["requested_reads"] == 6
     assert load_record(out, record["run_id"])["num_reads"] == 2
+
+
+def test_records_without_an_index_row_are_listed_and_indexed(tmp_path: Path) -> None:
+    """A crash between the JSON and its index row, or a lost index: `runs list` shows the
+    record again (and indexes it), `runs show` finds it."""
+    from click.testing import CliRunner
+
+    from qanneal_cli.main import cli
+
+    first = save_record({"run_id": "20260101-000000-aaaaaa", "sampler": "sa"}, tmp_path)
+    save_record({"run_id": "20260102-000000-bbbbbb", "sampler": "sa", "created": "x"}, tmp_path)
+    with sqlite3.connect(tmp_path / INDEX) as connection:
+        connection.execute("DELETE FROM runs WHERE run_id = '20260101-000000-aaaaaa'")
+    connection.close()
+    (tmp_path / "notes.json").write_text('{"not": "a record"}', encoding="utf-8")
+    assert [r["run_id"] for r in list_runs(tmp_path)] == [
+        "20260101-000000-aaaaaa",
+        "20260102-000000-bbbbbb",
+    ]
+    with sqlite3.connect(tmp_path / INDEX) as connection:  # indexed again
+        assert connection.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 2
+    connection.close()
+    (tmp_path / INDEX).unlink()
+    result = CliRunner().invoke(cli, ["runs", "show", "20260101", "--out", str(tmp_path)])
+    assert result.exit_code == 0 and str(first) in result.output
+
+
+def test_damaged_or_locked_index_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from qanneal_cli.main import cli
+
+    (tmp_path / INDEX).write_bytes(b"this is not an sqlite database" * 100)
+    result = CliRunner().invoke(cli, ["runs", "list", "--out", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "is damaged" in lines[0] and "move it aside" in lines[0]
+    (tmp_path / INDEX).unlink()
+    save_record({"run_id": "r1", "sampler": "sa"}, tmp_path)
+    import qanneal.results as results
+
+    monkeypatch.setattr(results, "BUSY_TIMEOUT_S", 0.1)  # not 30 s in a test
+    holder = sqlite3.connect(tmp_path / INDEX)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = CliRunner().invoke(cli, ["runs", "list", "--out", str(tmp_path)])
+    finally:
+        holder.close()
+    assert result.exit_code == 2 and "is locked by another process" in result.stderr

@@ -8,7 +8,10 @@ Layout of an output directory (default ``./runs``)::
 
 A record is never overwritten: the JSON is written to a temporary file in the same
 directory, flushed to disk, then hard-linked to its final name (which fails if the
-name exists) — so a crash leaves either nothing or a complete file.
+name exists) — so a crash leaves either nothing or a complete file. The index row comes
+after the JSON; a record whose row is missing (a crash in between, or a lost index) is
+indexed again by the next :func:`list_runs`. SQLite failures (a locked or damaged index)
+are one-line :class:`~qanneal.errors.OutputError` s.
 
 Example:
     >>> import tempfile
@@ -28,6 +31,7 @@ import secrets
 import sqlite3
 import tempfile
 import time
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +46,7 @@ if TYPE_CHECKING:
     from qanneal.problem import Problem
 
 INDEX = "index.sqlite"
+BUSY_TIMEOUT_S = 30.0  # how long a write waits for another process's transaction
 _COLUMNS = (
     "run_id",
     "created",
@@ -78,14 +83,61 @@ def ensure_writable(out_dir: str | os.PathLike[str]) -> Path:
     return path
 
 
-def _connect(out_dir: Path) -> sqlite3.Connection:
-    connection = sqlite3.connect(out_dir / INDEX, timeout=30)
+def database_error(what: str, path: Path, error: sqlite3.Error, damaged: str) -> str:
+    """One line for an SQLite failure on ``path``: locked, damaged (``damaged`` says what
+    to do), or another error."""
+    text = str(error) or type(error).__name__
+    if "locked" in text or "busy" in text:
+        return (
+            f"{what} {str(path)!r} is locked by another process ({text}): wait for it to "
+            "finish and run the command again"
+        )
+    if isinstance(error, sqlite3.DatabaseError) and (
+        "not a database" in text or "malformed" in text or "corrupt" in text
+    ):
+        return f"{what} {str(path)!r} is damaged ({text}): {damaged}"
+    return f"cannot use {what} {str(path)!r}: {text}"
+
+
+@contextlib.contextmanager
+def _index(directory: Path) -> Iterator[sqlite3.Connection]:
+    """The run index of ``directory`` in one transaction; SQLite failures as OutputError."""
+    path = directory / INDEX
+    damaged = "move it aside; `qanneal runs list` then builds a new index from the JSON records"
+    try:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as error:
+        raise OutputError(database_error("the run index", path, error, damaged)) from None
     connection.row_factory = sqlite3.Row
     columns = ", ".join(
         f"{name} {'TEXT PRIMARY KEY' if name == 'run_id' else ''}" for name in _COLUMNS
     )
-    connection.execute(f"CREATE TABLE IF NOT EXISTS runs ({columns})")
-    return connection
+    try:
+        with connection:
+            connection.execute(f"CREATE TABLE IF NOT EXISTS runs ({columns})")
+            yield connection
+    except sqlite3.Error as error:
+        raise OutputError(database_error("the run index", path, error, damaged)) from None
+    finally:
+        connection.close()
+
+
+def _row(record: dict[str, Any]) -> list[Any]:
+    best = record.get("best") or {}
+    row = {
+        **{name: record.get(name) for name in _COLUMNS},
+        "best_energy": best.get("energy"),
+        "best_train_errors": best.get("train_errors"),
+    }
+    return [row[n] for n in _COLUMNS]
+
+
+def index_record(record: dict[str, Any], directory: Path) -> None:
+    """Add ``record``'s row to the index (nothing if it is there already)."""
+    names = ", ".join(_COLUMNS)
+    marks = ", ".join("?" for _ in _COLUMNS)
+    with _index(directory) as connection:
+        connection.execute(f"INSERT OR IGNORE INTO runs ({names}) VALUES ({marks})", _row(record))
 
 
 def save_record(record: dict[str, Any], out_dir: str | os.PathLike[str]) -> Path:
@@ -94,30 +146,44 @@ def save_record(record: dict[str, Any], out_dir: str | os.PathLike[str]) -> Path
     path = directory / f"{record['run_id']}.json"
     record["record"] = str(path)
     write_new_file(path, json.dumps(record, indent=1, default=_json_default))
-    best = record.get("best", {})
-    row = {
-        **{name: record.get(name) for name in _COLUMNS},
-        "problem_sha256": record.get("problem_sha256"),
-        "best_energy": best.get("energy"),
-        "best_train_errors": best.get("train_errors"),
-    }
-    with contextlib.closing(_connect(directory)) as connection, connection:
-        names = ", ".join(_COLUMNS)
-        marks = ", ".join("?" for _ in _COLUMNS)
-        connection.execute(
-            f"INSERT INTO runs ({names}) VALUES ({marks})", [row[n] for n in _COLUMNS]
-        )
+    index_record(record, directory)
     return path
 
 
+def _unindexed(directory: Path, indexed: set[str]) -> list[dict[str, Any]]:
+    """Records saved as JSON whose index row is missing (a process killed between the two
+    writes, or a lost index)."""
+    found = []
+    for path in sorted(directory.glob("*.json")):
+        if path.stem in indexed or path.name.startswith("."):
+            continue
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # not a record (or not readable): not ours to judge here
+        if isinstance(record, dict) and record.get("run_id") == path.stem and "sampler" in record:
+            found.append({**record, "record": str(path)})
+    return found
+
+
 def list_runs(out_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    """Index rows, oldest first (empty if the directory has no runs yet)."""
+    """Index rows, oldest first (empty if the directory has no runs yet). JSON records
+    without an index row are added to the index first."""
     directory = Path(out_dir)
-    if not (directory / INDEX).exists():
+    if not directory.is_dir():
         return []
-    with contextlib.closing(_connect(directory)) as connection:
-        rows = connection.execute("SELECT * FROM runs ORDER BY created, run_id").fetchall()
-    return [dict(row) for row in rows]
+    rows: list[dict[str, Any]] = []
+    if (directory / INDEX).exists():
+        with _index(directory) as connection:
+            rows = [dict(r) for r in connection.execute("SELECT * FROM runs").fetchall()]
+    orphans = _unindexed(directory, {str(row["run_id"]) for row in rows})
+    for record in orphans:
+        try:
+            index_record(record, directory)
+        except OutputError:
+            pass  # a read-only directory: listed all the same
+        rows.append(dict(zip(_COLUMNS, _row(record), strict=True)))
+    return sorted(rows, key=lambda row: (str(row["created"]), str(row["run_id"])))
 
 
 def load_record(out_dir: str | os.PathLike[str], run_id: str) -> dict[str, Any]:

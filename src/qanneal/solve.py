@@ -30,22 +30,27 @@ from typing import Any
 import dimod
 import numpy as np
 
-from qanneal.errors import ResourceError, SamplerError
+from qanneal.errors import SamplerError
 from qanneal.problem import Problem
 from qanneal.results import build_record, ensure_writable, save_record
 from qanneal.samplers import registry
-from qanneal.samplers.exact import MAX_EXACT_VARIABLES
+from qanneal.samplers.base import MAX_SEED, sample_target
 from qanneal.spec import suggest
 
 Progress = Callable[[int, int], None]
 
 
 def sampler_parameters(
-    sampler: Any, name: str, num_reads: int, num_sweeps: int, params: dict[str, Any]
+    sampler: Any,
+    kind: str,
+    name: str,
+    num_reads: int,
+    num_sweeps: int,
+    params: dict[str, Any],
 ) -> dict[str, Any]:
-    """Keyword arguments for ``sampler.sample``: the common ones it accepts plus
-    ``params``, whose unknown keys are an error naming the sampler's parameters."""
-    accepted = registry.accepted_parameters(sampler)
+    """Keyword arguments for the sampler's entry point for targets of ``kind``: the common
+    ones it accepts plus ``params``, whose unknown keys are an error naming its parameters."""
+    accepted = registry.accepted_parameters(sampler, kind)
     common = {"seed", "num_reads", "num_sweeps"}
     for key in params:
         if key in common:
@@ -64,48 +69,39 @@ def sampler_parameters(
     return kwargs
 
 
-def _check_size(problem: Problem, name: str, target_kind: str) -> None:
-    if name != "exact":
-        return
+def target_size(problem: Problem, target_kind: str) -> int:
+    """Variables of what a sampler given ``target_kind`` samples: the model's weights, the
+    BQM's variables (auxiliaries of a reduction included) or the polynomial's own."""
     if target_kind == "native":
-        size, limit = problem.num_variables, MAX_EXACT_VARIABLES
-    else:
-        size, limit = problem.bqm().num_variables, registry.MAX_EXACT_BQM_VARIABLES
-    if size > limit:
-        raise ResourceError(
-            f"sampler 'exact' enumerates 2^n states and takes at most {limit} variables; "
-            f"this problem has {size}: use sampler 'sa' or a smaller model"
-        )
+        return problem.model.num_variables
+    if target_kind == "bqm":
+        return problem.bqm().num_variables
+    return len(problem.polynomial().variables)
 
 
 def _sample_chunks(
     sampler: Any,
+    kind: str,
     target: Any,
     kwargs: dict[str, Any],
+    chunked: bool,
     num_reads: int,
     seed: int,
     progress: Progress | None,
 ) -> tuple[list[dimod.SampleSet], bool]:
-    """Sample in up to 20 chunks of reads; returns the finished ones and whether
-    Ctrl-C stopped the run early."""
-    accepted = registry.accepted_parameters(sampler)
-    # only random samplers are split: an exhaustive solver would repeat itself per chunk
-    chunked = {"num_reads", "seed"} <= accepted
+    """Sample in up to 20 chunks of reads (one chunk when not ``chunked``: an exhaustive
+    solver would repeat itself per chunk); returns the finished ones and whether Ctrl-C
+    stopped the run early."""
     sizes = [len(c) for c in np.array_split(np.arange(num_reads), min(num_reads, 20))]
     if not chunked:
         sizes = [num_reads]
-    # dwave-samplers takes seeds below 2**31
-    seeds = np.random.SeedSequence(seed).generate_state(len(sizes)) % 2**31
+    seeds = np.random.SeedSequence(seed).generate_state(len(sizes)) % (MAX_SEED + 1)
     done: list[dimod.SampleSet] = []
     finished = 0
     try:
         for size, chunk_seed in zip(sizes, seeds, strict=True):
-            call = dict(kwargs)
-            if chunked:
-                call["num_reads"] = size
-            if "seed" in accepted:
-                call["seed"] = int(chunk_seed)
-            done.append(sampler.sample(target, **call))
+            call = dict(kwargs, seed=int(chunk_seed), num_reads=size)
+            done.append(sample_target(sampler, kind, target, **call))
             finished += size
             if progress is not None:
                 progress(finished, num_reads)
@@ -156,16 +152,19 @@ def solve(
     num_sweeps = num_sweeps or settings["num_sweeps"]
     seed = seed if seed is not None else settings["seed"]
     if seed is None:
-        seed = int(np.random.SeedSequence().generate_state(1)[0])
-    for label, value in (("num_reads", num_reads), ("num_sweeps", num_sweeps), ("seed", seed)):
-        if value < (0 if label == "seed" else 1):
-            raise SamplerError(f"{label} = {value} must be >= {0 if label == 'seed' else 1}")
-    sampler_object, target_kind = registry.sampler_for(
+        seed = int(np.random.SeedSequence().generate_state(1)[0]) % (MAX_SEED + 1)
+    for label, value in (("num_reads", num_reads), ("num_sweeps", num_sweeps)):
+        if value < 1:
+            raise SamplerError(f"{label} = {value} must be >= 1")
+    if not 0 <= seed <= MAX_SEED:
+        raise SamplerError(f"seed = {seed} must be in [0, {MAX_SEED}]")
+    entry = registry.get(name)
+    sampler_object, target_kind = registry.resolve(
         name, problem.kind, problem.formulation, problem.model_type
     )
-    _check_size(problem, name, target_kind)
+    entry.check_size(target_kind, target_size(problem, target_kind))
     user_params = {**settings["params"], **(params or {})}
-    if getattr(sampler_object, "submits_to_leap", False):
+    if entry.via_leap:
         # D-Wave Leap: asynchronous submissions recorded in the ledger before waiting
         from qanneal.leap.run import solve_on_leap
 
@@ -183,17 +182,26 @@ def solve(
         )
     if dry_run:
         raise SamplerError(
-            f"--dry-run is for the Leap samplers (qpu, qpu-clique, hybrid, mock-qpu); "
+            f"--dry-run is for the Leap samplers ({', '.join(registry.leap_names())}); "
             f"sampler {name!r} runs locally"
         )
-    kwargs = sampler_parameters(sampler_object, name, num_reads, num_sweeps, user_params)
+    kwargs = sampler_parameters(
+        sampler_object, target_kind, name, num_reads, num_sweeps, user_params
+    )
     if save:
         ensure_writable(out_dir)
     target = problem.target(target_kind)
     start = time.perf_counter()
     try:
         chunks, interrupted = _sample_chunks(
-            sampler_object, target, kwargs, num_reads, seed, progress
+            sampler_object,
+            target_kind,
+            target,
+            kwargs,
+            not entry.exhaustive,
+            num_reads,
+            seed,
+            progress,
         )
     except (ValueError, TypeError) as error:
         if not user_params:
@@ -201,7 +209,7 @@ def solve(
         # the sampler's own argument checks rejected a value from [solve.params]
         given = ", ".join(f"{k} = {v!r}" for k, v in user_params.items())
         raise SamplerError(f"sampler {name!r} rejected [solve.params] {given}: {error}") from error
-    sampleset = _merge(chunks, num_reads if name == "exact" else None)
+    sampleset = _merge(chunks, num_reads if entry.exhaustive else None)
     elapsed = time.perf_counter() - start
     readout = problem.readout(sampleset, target_kind)
     record = build_record(

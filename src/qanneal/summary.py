@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from qanneal.errors import SamplerError
 from qanneal.problem import Problem, memory_estimate
 from qanneal.samplers import registry
-from qanneal.samplers.exact import MAX_EXACT_VARIABLES
+from qanneal.solve import solve, target_size
 
 
 def auxiliary_counts(polynomial: Any) -> dict[str, int | str]:
@@ -70,10 +71,8 @@ def describe(problem: Problem) -> dict[str, Any]:
     for name in registry.names_for(problem.kind, problem.model_type):
         entry = registry.get(name)
         given = registry.target_kind(entry, problem.kind)
-        native_exact = name == "exact" and given == "native"
-        limit = MAX_EXACT_VARIABLES if native_exact else entry.max_variables
-        size = problem.bqm().num_variables if given == "bqm" else problem.num_variables
-        if limit is None or size <= limit:
+        limit = entry.limit(given) if given else None
+        if limit is None or target_size(problem, given) <= limit:  # type: ignore[arg-type]
             samplers.append(name)
     info["samplers"] = samplers
     return info
@@ -105,14 +104,9 @@ def describe_submission(
         >>> plan["logical_qubits"], plan["estimated_access_time_us"] > 0
         (5, True)
     """
-    from qanneal.solve import solve
-
-    entry = registry.get(sampler)
-    if "bqm" not in entry.factories or not getattr(entry.create("bqm"), "submits_to_leap", False):
-        from qanneal.errors import SamplerError
-
+    if not registry.get(sampler).via_leap:
         raise SamplerError(
-            f"inspect --sampler estimates Leap submissions (qpu, qpu-clique, hybrid, mock-qpu); "
+            f"inspect --sampler estimates Leap submissions ({', '.join(registry.leap_names())}); "
             f"{sampler!r} runs locally"
         )
     return solve(

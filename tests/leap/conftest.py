@@ -1,27 +1,59 @@
 """Fixtures of the Leap tests (helpers in leap_helpers.py): an isolated working directory
-with a fake token and no Ocean configuration, small problem files, and fault injection."""
+with a fake token and no Ocean configuration, small problem files, fault injection into the
+offline mock, and ``sapi``: the local Solver API service (sapi_service.py) that the real
+cloud client talks to, configured the way a user configures Ocean."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from leap_helpers import HIDDEN, QPU_SLACK, SLACK, TOKEN, Faults, FaultyConnection
+from pytest_httpserver import HTTPServer
+from sapi_service import SapiService, write_client_config
 
 from qanneal.leap import client, submit
+from qanneal.leap.mock import MockConnection
 
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Work in tmp_path, no retry delays, no Ocean configuration but a fake token."""
+    """Work in tmp_path, no Ocean configuration but a fake token."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(submit, "BACKOFF_S", 0.0)
     for name in ("DWAVE_CONFIG_FILE", "DWAVE_PROFILE", "DWAVE_API_ENDPOINT", "DWAVE_API_SOLVER"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home" / ".cache"))
     monkeypatch.setenv("DWAVE_API_TOKEN", TOKEN)
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No retry delays in the unit tests of the mock path; tests of the real client against
+    the service (``sapi``) run qanneal untouched."""
+    if "sapi" not in request.fixturenames:
+        monkeypatch.setattr(submit, "BACKOFF_S", 0.0)
+
+
+@pytest.fixture
+def sapi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SapiService]:
+    """The local SAPI service on 127.0.0.1; the endpoint and token reach the real client
+    through DWAVE_API_ENDPOINT and DWAVE_API_TOKEN, its tuning through DWAVE_CONFIG_FILE."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    service = SapiService(server, tokens={TOKEN})
+    config = write_client_config(tmp_path)
+    monkeypatch.setenv("DWAVE_CONFIG_FILE", str(config))
+    monkeypatch.setenv("DWAVE_API_ENDPOINT", service.endpoint)
+    try:
+        yield service
+    finally:
+        server.clear()
+        server.stop()
+    assert not service.errors, service.errors
 
 
 @pytest.fixture
@@ -56,9 +88,11 @@ def faults(monkeypatch: pytest.MonkeyPatch) -> Faults:
     FaultyConnection driven by the returned Faults."""
     state = Faults()
 
-    def connector(*, store: Any, seed: int = 0, options: Any = None) -> FaultyConnection:
+    def connector(
+        *, store: Any, seed: int = 0, options: Any = None, solver: Any = None
+    ) -> FaultyConnection:
         options = options or {}
-        inner = client.MockConnection(
+        inner = MockConnection(
             store,
             seed=seed,
             pegasus_size=int(options.get("pegasus_size", 6)),

@@ -14,6 +14,7 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from qanneal.leap import client
+from qanneal.leap.mock import MockConnection
 from qanneal_cli.main import cli
 
 # shaped like a Leap token (prefix, dash, 40 hex digits); it must never be printed or saved
@@ -137,12 +138,14 @@ class FaultyConnection:
     - retrieve: a later retrieve_answer fails.
     """
 
-    def __init__(self, inner: client.MockConnection, faults: Faults) -> None:
+    def __init__(self, inner: MockConnection, faults: Faults) -> None:
         self.inner, self.faults = inner, faults
-        for name in ("solver_name", "category", "properties", "nodelist", "edgelist"):
+        for name in ("solver_name", "graph_id", "category", "properties", "nodelist", "edgelist"):
             setattr(self, name, getattr(inner, name))
 
-    def submit(self, bqm: Any, label: str, params: dict[str, Any]) -> Any:
+    def submit(
+        self, bqm: Any, label: str, params: dict[str, Any], before_submit: Any = None
+    ) -> Any:
         from dwave.cloud.exceptions import ProblemUploadError, RequestTimeout
 
         if self.faults.hit("upload"):
@@ -202,13 +205,15 @@ class FakeHybrid:
     def __init__(self, store: Path, seed: int = 0) -> None:
         self.nodelist: list[int] = []
         self.edgelist: list[tuple[int, int]] = []
-        self.store = client.MockConnection.__new__(client.MockConnection)
+        self.store = MockConnection.__new__(MockConnection)
         self.store.store = Path(store) / "mock-leap"
         self.seed = seed
         self.properties = {"minimum_time_limit": [[1, 3.0], [1024, 3.0], [4096, 10.0]]}
         self.calls: list[dict[str, Any]] = []
 
-    def submit(self, bqm: Any, label: str, params: dict[str, Any]) -> Any:
+    def submit(
+        self, bqm: Any, label: str, params: dict[str, Any], before_submit: Any = None
+    ) -> Any:
         import json as _json
         import uuid
 
@@ -223,7 +228,9 @@ class FakeHybrid:
         self.store.store.mkdir(parents=True, exist_ok=True)
         document = {"label": label, "sampleset": answer.to_serializable()}
         write_new_file(self.store.store / f"{problem_id}.json", _json.dumps(document))
-        return client._MockSubmitted(problem_id, answer)
+        from qanneal.leap.mock import _MockSubmitted
+
+        return _MockSubmitted(problem_id, answer)
 
     def retrieve(self, problem_id: str) -> Any:
         return self.store.retrieve(problem_id)

@@ -11,6 +11,7 @@ from leap_helpers import TOKEN, Faults, all_bytes, fails, ok
 
 from qanneal.leap import client
 from qanneal.leap.errors import redact, translate
+from qanneal.leap.mock import MockConnection
 
 
 def _refusing(error: BaseException):  # type: ignore[no-untyped-def]
@@ -68,7 +69,8 @@ def test_polling_timeout_and_solver_failure(qpu_file: object, out: object, fault
     faults.stage, faults.times = "poll", 1
     faults.error = lambda: cloud.SolverFailureError(f"problem failed; token {TOKEN}")
     message = fails("solve", qpu_file, "--out", out, "--sampler", "qpu")
-    assert "the solver failed the problem" in message and TOKEN not in message
+    assert "Leap failed the problem" in message and "marked failed" in message
+    assert TOKEN not in message
     assert TOKEN.encode() not in all_bytes(out)
 
 
@@ -93,7 +95,7 @@ def test_solver_rejects_the_problem(
     def refuse(self: object, *args: object) -> object:
         raise client.classify(cloud.ProblemStructureError("Problem graph incompatible"))
 
-    monkeypatch.setattr(client.MockConnection, "submit", refuse)
+    monkeypatch.setattr(MockConnection, "submit", refuse)
     message = fails("solve", qpu_file, "--out", out, "--sampler", "qpu")
     assert "too large or malformed" in message and "nothing reached Leap (1 tries)" in message
 
@@ -121,7 +123,7 @@ def test_redaction_and_translation() -> None:
 
 def test_leap_sampler_rejects_native_formulations() -> None:
     bqm = dimod.BQM({"a": 1.0}, {}, 0.0, "SPIN")
-    from qanneal.leap.samplers import LeapSampler
+    from qanneal.samplers.leap import LeapSampler
 
     answer = LeapSampler("mock-qpu").sample(bqm, num_reads=2, seed=1, pegasus_size=2)
     assert answer.first.energy == -1.0

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from leap_helpers import FakeHybrid, fails, ok, on_server, solve_json
 
-from qanneal.leap import client
+from qanneal.leap import client, mock
 from qanneal.leap.ledger import Ledger
 from qanneal.results import list_runs
 
@@ -17,7 +17,9 @@ from qanneal.results import list_runs
 def hybrid(monkeypatch: pytest.MonkeyPatch) -> list[FakeHybrid]:
     made: list[FakeHybrid] = []
 
-    def connector(*, store: Path, seed: int = 0, options: object = None) -> FakeHybrid:
+    def connector(
+        *, store: Path, seed: int = 0, options: object = None, solver: object = None
+    ) -> FakeHybrid:
         made.append(FakeHybrid(store, seed))
         return made[-1]
 
@@ -52,7 +54,7 @@ def test_hybrid_time_limit_below_the_minimum_is_refused(
 def test_ctrl_c_while_waiting_keeps_the_run(
     slack_file: Path, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = client._MockSubmitted.result
+    original = mock._MockSubmitted.result
     calls = {"n": 0}
 
     def interrupted(self: object) -> object:
@@ -61,7 +63,7 @@ def test_ctrl_c_while_waiting_keeps_the_run(
             raise KeyboardInterrupt
         return original(self)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(client._MockSubmitted, "result", interrupted)
+    monkeypatch.setattr(mock._MockSubmitted, "result", interrupted)
     from leap_helpers import run
 
     result = run("solve", slack_file, "--out", out)

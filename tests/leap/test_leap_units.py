@@ -17,7 +17,7 @@ from qanneal.leap import chains, embedding
 from qanneal.leap.client import MaybeSubmitted, NotSubmitted, classify
 from qanneal.leap.errors import LedgerError
 from qanneal.leap.ledger import Ledger
-from qanneal.leap.samplers import LeapSampler
+from qanneal.samplers.leap import LeapSampler
 
 
 def _frustrated() -> dimod.BQM:
@@ -129,10 +129,16 @@ def test_isolated_variables_get_their_own_qubit() -> None:
 
 def test_classification_of_submission_failures() -> None:
     import requests
+    import urllib3
     from dwave.cloud import exceptions as cloud
 
-    assert isinstance(classify(requests.ConnectionError("refused")), NotSubmitted)
-    assert classify(requests.ConnectionError("refused")).transient  # type: ignore[attr-defined]
+    refused = requests.ConnectionError(urllib3.exceptions.NewConnectionError(None, "refused"))
+    assert isinstance(classify(refused), NotSubmitted)
+    assert classify(refused).transient  # type: ignore[attr-defined]
+    # a connection dropped after the request went out: the problem may be on Leap
+    assert isinstance(classify(requests.ConnectionError("Connection aborted.")), MaybeSubmitted)
+    assert isinstance(classify(cloud.SolverError(error_code=502)), MaybeSubmitted)
+    assert classify(cloud.SolverError(error_code=429)).transient  # type: ignore[attr-defined]
     assert not classify(cloud.SolverAuthenticationError("no")).transient  # type: ignore[attr-defined]
     assert isinstance(classify(cloud.RequestTimeout("slow")), MaybeSubmitted)
     assert isinstance(classify(RuntimeError("unknown")), MaybeSubmitted)
@@ -205,6 +211,7 @@ def test_cloud_connection_classifies_what_the_cloud_future_reports() -> None:
         solver = SimpleNamespace(sample_bqm=lambda bqm, label=None, **params: future)
         made = CloudConnection.__new__(CloudConnection)
         made.sampler = SimpleNamespace(solver=solver)
+        made.category = "qpu"
         return made
 
     bqm = dimod.BQM({0: 1.0}, {}, 0.0, "SPIN")
@@ -219,3 +226,14 @@ def test_cloud_connection_classifies_what_the_cloud_future_reports() -> None:
     future = Future(None, None)
     future.id = "problem-7"
     assert connection_returning(future).submit(bqm, "label", {}).problem_id == "problem-7"
+
+
+def test_damaged_ledger_is_one_line(tmp_path: Path) -> None:
+    from leap_helpers import fails
+
+    out = tmp_path / "runs"
+    out.mkdir()
+    (out / "leap-ledger.sqlite").write_bytes(b"not a database" * 200)
+    for command in (("leap", "status"), ("leap", "fetch", "--all-pending"), ("leap", "fetch", "x")):
+        message = fails(*command, "--out", out)
+        assert "Leap ledger" in message and "is damaged" in message and "keep it" in message

@@ -6,10 +6,11 @@ import dimod
 import numpy as np
 import pytest
 
+from qanneal._states import enumerate_states
+from qanneal.errors import ResourceError
 from qanneal.hubo.slack import build_slack_qubo
 from qanneal.models import BinaryNeuralNetwork, BinaryPerceptron
-from qanneal.samplers.exact import NativeExactSolver
-from qanneal.samplers.exact.solver import enumerate_states
+from qanneal.samplers.exact import ExactSampler
 
 
 def test_enumeration_covers_every_state_once():
@@ -25,9 +26,11 @@ def test_ground_energy_and_degeneracy_match_brute_force(seed):
     )
     every = np.array(list(itertools.product([-1, 1], repeat=net.num_variables)))
     energies = np.asarray(net.energy(every))
-    sampleset = NativeExactSolver().sample(net, num_reads=3)
+    sampleset = ExactSampler().sample_model(net, num_reads=3)
     assert sampleset.first.energy == pytest.approx(energies.min())
-    assert sampleset.info["ground_degeneracy"] == int(np.isclose(energies, energies.min()).sum())
+    assert sampleset.info["exact"]["ground_degeneracy"] == int(
+        np.isclose(energies, energies.min()).sum()
+    )
     assert sorted(sampleset.record.energy) == pytest.approx(sorted(energies)[:3])
 
 
@@ -35,11 +38,11 @@ def test_agrees_with_dimod_exact_solver_through_the_slack_qubo():
     """Two exact oracles, two formulations: zero errors reachable in one iff in the other."""
     rng = np.random.default_rng(3)
     model = BinaryPerceptron(5, rng.choice([-1.0, 1.0], (4, 5)), rng.choice([-1, 1], 4))
-    native = NativeExactSolver().sample(model, num_reads=1).first.energy
+    native = ExactSampler().sample_model(model, num_reads=1).first.energy
     slack = dimod.ExactSolver().sample(build_slack_qubo(model).bqm).first.energy
     assert (native == 0) == (abs(slack) < 1e-9)
 
 
 def test_refuses_too_many_variables():
-    with pytest.raises(ValueError, match="use sampler 'sa'"):
-        NativeExactSolver().sample(BinaryPerceptron(25, np.ones((1, 25)), np.ones(1)))
+    with pytest.raises(ResourceError, match="use sampler 'sa'"):
+        ExactSampler().sample_model(BinaryPerceptron(25, np.ones((1, 25)), np.ones(1)))

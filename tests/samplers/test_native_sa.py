@@ -10,9 +10,9 @@ import pytest
 from helpers import pooled_chisquare
 from qanneal.models import LOSSES, BinaryNeuralNetwork, BinaryPerceptron
 from qanneal.models.datasets import teacher_patterns
-from qanneal.samplers.sa.sampler import NativeAnnealingSampler
+from qanneal.samplers import AnnealingSampler
 
-SAMPLER = NativeAnnealingSampler()
+SAMPLER = AnnealingSampler()
 
 
 def tiny_binn(loss, seed=0, hidden=(3, 2), bias=True):
@@ -35,7 +35,7 @@ def test_reported_energies_are_the_model_energies(make, loss):
     """The kernels track energies through cached stabilities / pre-activations; any
     drift in the caches shows up as a mismatch with a fresh evaluation."""
     model = make(loss)
-    sampleset = SAMPLER.sample(model, num_reads=6, num_sweeps=60, seed=3)
+    sampleset = SAMPLER.sample_model(model, num_reads=6, num_sweeps=60, seed=3)
     assert sampleset.record.energy == pytest.approx(model.energy(sampleset.record.sample))
     assert list(sampleset.variables) == model.variables
 
@@ -45,7 +45,9 @@ def test_reported_energies_are_the_model_energies(make, loss):
 def test_binn_kernel_at_infinite_temperature_keeps_consistent_caches(hidden, bias):
     """At β → 0 every flip is accepted: the caches go through every kind of update."""
     model = tiny_binn("quadratic", seed=1, hidden=hidden, bias=bias)
-    sampleset = SAMPLER.sample(model, num_reads=3, num_sweeps=7, beta_range=(1e-9, 1e-9), seed=1)
+    sampleset = SAMPLER.sample_model(
+        model, num_reads=3, num_sweeps=7, beta_range=(1e-9, 1e-9), seed=1
+    )
     assert sampleset.record.energy == pytest.approx(model.energy(sampleset.record.sample))
 
 
@@ -55,7 +57,7 @@ def boltzmann_pvalue(model, beta_sampled, beta_exact, reads=20000, sweeps=20, se
     states = np.array(list(itertools.product([-1, 1], repeat=model.num_variables)), dtype=np.int8)
     weights = np.exp(-beta_exact * np.asarray(model.energy(states)))
     expected = weights / weights.sum() * reads
-    sampleset = SAMPLER.sample(
+    sampleset = SAMPLER.sample_model(
         model, num_reads=reads, num_sweeps=sweeps, beta_range=(beta_sampled,) * 2, seed=seed
     )
     index = ((sampleset.record.sample > 0) * (2 ** np.arange(model.num_variables)[::-1])).sum(1)
@@ -85,7 +87,7 @@ def test_boltzmann_check_detects_a_wrong_temperature(name):
 def test_teacher_student_n301_alpha2_is_solved_and_the_teacher_recovered():
     data = teacher_patterns(301, 602, lambda w, x: np.where(x @ w >= 0, 1, -1), 301, seed=2)
     model = BinaryPerceptron(301, data.x_train, data.y_train, loss="perclinear")
-    sampleset = SAMPLER.sample(model, num_reads=2, num_sweeps=1500, seed=11)
+    sampleset = SAMPLER.sample_model(model, num_reads=2, num_sweeps=1500, seed=11)
     best = sampleset.record.sample[np.argmin(sampleset.record.energy)]
     assert model.errors(best) == 0
     assert best.tolist() == data.teacher.tolist()
@@ -93,25 +95,25 @@ def test_teacher_student_n301_alpha2_is_solved_and_the_teacher_recovered():
 
 def test_seed_reproducibility_and_initial_states():
     model = tiny_perceptron("errors")
-    first = SAMPLER.sample(model, num_reads=4, num_sweeps=30, seed=5)
-    second = SAMPLER.sample(model, num_reads=4, num_sweeps=30, seed=5)
+    first = SAMPLER.sample_model(model, num_reads=4, num_sweeps=30, seed=5)
+    second = SAMPLER.sample_model(model, num_reads=4, num_sweeps=30, seed=5)
     assert (first.record.sample == second.record.sample).all()
     start = np.array([[1, -1, 1, -1, 1]])
-    frozen = SAMPLER.sample(
+    frozen = SAMPLER.sample_model(
         model, num_reads=3, num_sweeps=1, beta_range=(1e6, 1e6), initial_states=start, seed=1
     )
     # at β = 10⁶ only moves with ΔE <= 0 are accepted: energy never rises from the start
     assert (frozen.record.energy <= model.energy(start[0]) + 1e-12).all()
     with pytest.raises(ValueError, match="initial_states"):
-        SAMPLER.sample(model, initial_states=np.zeros((1, 5)))
+        SAMPLER.sample_model(model, initial_states=np.zeros((1, 5)))
 
 
 def test_info_reports_timing_and_schedule():
-    sampleset = SAMPLER.sample(tiny_perceptron("errors"), num_reads=2, num_sweeps=10, seed=0)
-    assert set(sampleset.info["timing"]) == {"preprocessing_ns", "sampling_ns"}
-    hot, cold = sampleset.info["beta_range"]
+    sampleset = SAMPLER.sample_model(tiny_perceptron("errors"), num_reads=2, num_sweeps=10, seed=0)
+    assert set(sampleset.info["timing"]) == {"preprocessing_ns", "sampling_ns", "total_ns"}
+    hot, cold = sampleset.info["protocol"]["beta_range"]
     assert 0 < hot < cold and math.isfinite(cold)
-    assert sampleset.info["beta_schedule_type"] == "geometric"
+    assert sampleset.info["protocol"]["beta_schedule_type"] == "geometric"
 
 
 def python_greedy_sweep(model, spins):
@@ -147,7 +149,7 @@ def test_zero_temperature_sweep_matches_fresh_energy_differences(model):
     rng = np.random.default_rng(0)
     for _ in range(40):
         start = rng.choice([-1, 1], model.num_variables).astype(np.int8)
-        sampleset = SAMPLER.sample(
+        sampleset = SAMPLER.sample_model(
             model, num_reads=1, num_sweeps=1, beta_range=(1e9, 1e9), initial_states=start, seed=1
         )
         assert sampleset.record.sample[0].tolist() == python_greedy_sweep(model, start).tolist()

@@ -191,10 +191,15 @@ def test_info_schema_and_trace():
     bqm = small_ising(n=6, seed=2)
     sampleset = SAMPLER.sample(bqm, num_reads=3, num_sweeps=20, trotter=4, trace_every=5, seed=0)
     info = sampleset.info
-    assert set(info["timing"]) == {"preprocessing_ns", "sampling_ns", "postprocessing_ns"}
-    assert len(info["gamma_schedule"]) == 20 and info["trotter"] == 4
-    assert np.array(info["trace"]["mean_energy"]).shape == (3, 4)
-    assert 0 <= info["acceptance"]["local"] <= 1
+    assert set(info["timing"]) == {
+        "preprocessing_ns",
+        "sampling_ns",
+        "postprocessing_ns",
+        "total_ns",
+    }
+    assert len(info["protocol"]["gamma_schedule"]) == 20 and info["protocol"]["trotter"] == 4
+    assert np.array(info["pimc"]["trace"]["mean_energy"]).shape == (3, 4)
+    assert 0 <= info["pimc"]["acceptance"]["local"] <= 1
 
 
 def test_binary_bqm_and_initial_states():

@@ -1,5 +1,5 @@
-"""``qanneal leap status`` and ``qanneal leap fetch ID|--all-pending``: the submissions
-ledger of D-Wave Leap runs (see :mod:`qanneal.leap`)."""
+"""``qanneal leap status`` and ``qanneal leap fetch ID|--all-pending [--resubmit]``: the
+submissions ledger of D-Wave Leap runs (see :mod:`qanneal.leap.recover`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from qanneal.leap.errors import LedgerError
-from qanneal.leap.run import fetch, fetch_pending, status
+from qanneal.leap.errors import LeapError, LedgerError
+from qanneal.leap.recover import fetch, fetch_pending, status
 from qanneal_cli.commands._common import json_option, out_option, print_json
 
 
@@ -39,24 +39,47 @@ def status_command(out_dir: Path, as_json: bool) -> None:
             f"{row['run_id']:<24} {row['state']:<11} {row['sampler']:<10} {row['solver']:<28} {ids}"
         )
         if row["error"] and row["state"] != "done":
-            click.echo(f"{'':<24} last error: {row['error']}")
+            label = "reason" if row["state"] == "failed" else "last error"
+            click.echo(f"{'':<24} {label}: {row['error']}")
 
 
 @leap.command("fetch")
 @click.argument("ident", metavar="ID", required=False)
 @click.option("--all-pending", is_flag=True, help="Fetch every run that is not done.")
+@click.option(
+    "--resubmit",
+    is_flag=True,
+    help="Send again what Leap failed, or what may be on Leap but is not found by its label "
+    "(charged again); the ledger records it.",
+)
 @out_option
 @json_option
-def fetch_command(ident: str | None, all_pending: bool, out_dir: Path, as_json: bool) -> None:
+def fetch_command(
+    ident: str | None, all_pending: bool, resubmit: bool, out_dir: Path, as_json: bool
+) -> None:
     """Retrieve the answers of run ID (or Leap problem id) and write its run record."""
     if (ident is None) == (not all_pending):
         raise LedgerError("give a run id (see `qanneal leap status`) or --all-pending, not both")
-    records = fetch_pending(out_dir) if all_pending else [fetch(out_dir, str(ident))]
+    if resubmit and all_pending:
+        raise LedgerError(
+            "--resubmit takes one run id (see `qanneal leap status`), not --all-pending"
+        )
+    failures: list[tuple[str, LeapError]] = []
+    if all_pending:
+        records, failures = fetch_pending(out_dir)
+    else:
+        records = [fetch(out_dir, str(ident), resubmit=resubmit)]
     if as_json:
         summaries = [_summary(r) for r in records]
         print_json(summaries if all_pending else summaries[0])
-        return
-    if not records:
+    else:
+        _print_records(records, quiet_when_empty=bool(failures))
+    if failures:
+        raise LeapError(_failure_line(failures))
+
+
+def _print_records(records: list[dict[str, Any]], *, quiet_when_empty: bool) -> None:
+    if not records and not quiet_when_empty:
         click.echo("nothing pending")
     for record in records:
         qpu = record.get("qpu") or {}
@@ -66,6 +89,13 @@ def fetch_command(ident: str | None, all_pending: bool, out_dir: Path, as_json: 
             f"{record['run_id']}: best energy {record['best']['energy']:.6g}, train errors "
             f"{record['best']['train_errors']}{extra} -> {record['record']}"
         )
+
+
+def _failure_line(failures: list[tuple[str, LeapError]]) -> str:
+    """One line for the runs `fetch --all-pending` could not finish: the first in full."""
+    run_id, first = failures[0]
+    others = f" (and {len(failures) - 1} more runs; `qanneal leap status` lists them)"
+    return f"run {run_id}: {first}" + (others if len(failures) > 1 else "")
 
 
 def _summary(record: dict[str, Any]) -> dict[str, Any]:

@@ -30,13 +30,11 @@ from qanneal.compare.reads import Contestant, Reads
 from qanneal.errors import SamplerError
 from qanneal.problem import Problem
 from qanneal.samplers import registry
+from qanneal.samplers.base import MAX_SEED, sample_target
 from qanneal.solve import sampler_parameters
 from qanneal.spec import suggest
 
 TRACE_POINTS = 25
-CIRCUIT_SAMPLERS = frozenset({"vqa"})
-"""Registry samplers whose sweeps are optimiser steps of a variational circuit: they
-flip no spins, so they have no single-spin-update count (TTS in sweeps and seconds only)."""
 
 
 CONTESTANTS: dict[str, Contestant] = {**GRADIENT_CONTESTANTS}
@@ -52,7 +50,7 @@ def register_contestant(name: str, run: Contestant) -> None:
 
 def contestant_names() -> list[str]:
     """Registered contestants and the registry samplers that take a sweep budget."""
-    swept = [n for n in registry.REGISTRY if n not in ("exact", "tabu", "steepest")]
+    swept = [name for name, entry in registry.REGISTRY.items() if entry.has_sweeps]
     return list(dict.fromkeys([*CONTESTANTS, *swept]))
 
 
@@ -70,16 +68,19 @@ def get_contestant(name: str) -> Contestant:
     )
 
 
-def _slices(name: str, info: dict[str, Any], kwargs: dict[str, Any]) -> int:
-    """Trotter slices a sweep runs over (1 for classical samplers; dwave-samplers' PIMC
-    is continuous in imaginary time: counted as one worldline update per spin and sweep)."""
-    if name == "pimc":
-        return int(info.get("trotter", kwargs.get("trotter", 16)))
-    return 1
+def _spin_updates(
+    entry: registry.SamplerEntry, sweeps: int, variables: int, info: dict[str, Any]
+) -> int | None:
+    """Single-spin updates of one read, from the sweep cost the sampler declares (None: it
+    flips no spins, so TTS in updates is not defined for it)."""
+    if entry.sweep_cost is None:
+        return None
+    slices = int(info["protocol"]["trotter"]) if entry.sweep_cost == "slices" else 1
+    return sweeps * variables * slices
 
 
 def _trace(info: dict[str, Any]) -> dict[str, list[float]] | None:
-    trace = info.get("trace")
+    trace = info.get("pimc", {}).get("trace")
     if not trace or not trace.get("every") or not trace.get("mean_energy"):
         return None
     energies = np.asarray(trace["mean_energy"], dtype=np.float64)
@@ -96,24 +97,24 @@ def sample_registry(
     name: str, problem: Problem, budget: int, num_reads: int, seed: int, params: dict[str, Any]
 ) -> Reads:
     """Run registry sampler ``name`` for ``budget`` sweeps (its ``num_sweeps``)."""
-    sampler, target_kind = registry.sampler_for(
+    entry = registry.get(name)
+    sampler, target_kind = registry.resolve(
         name, problem.kind, problem.formulation, problem.model_type
     )
-    accepted = registry.accepted_parameters(sampler)
-    if "num_sweeps" not in accepted:
+    accepted = registry.accepted_parameters(sampler, target_kind)
+    if not entry.has_sweeps:
         raise SamplerError(
             f"sampler {name!r} takes no sweep budget (num_sweeps), so it cannot be compared "
             f"at budgets; use one of {', '.join(contestant_names())}"
         )
-    kwargs = sampler_parameters(sampler, name, num_reads, budget, params)
-    if "seed" in accepted:
-        kwargs["seed"] = int(seed % 2**31)
+    kwargs = sampler_parameters(sampler, target_kind, name, num_reads, budget, params)
+    kwargs["seed"] = int(seed % (MAX_SEED + 1))
     if "trace_every" in accepted and "trace_every" not in params:
         kwargs["trace_every"] = max(1, budget // TRACE_POINTS)
     target = problem.target(target_kind)
     start = time.perf_counter()
     try:
-        sampleset = sampler.sample(target, **kwargs)
+        sampleset = sample_target(sampler, target_kind, target, **kwargs)
     except (ValueError, TypeError) as error:
         if not params:
             raise
@@ -121,14 +122,13 @@ def sample_registry(
         raise SamplerError(f"sampler {name!r} rejected parameters {given}: {error}") from error
     seconds = time.perf_counter() - start
     weights, energies, _ = problem.readout(sampleset, target_kind)
-    variables = len(sampleset.variables)
-    slices = _slices(name, sampleset.info, kwargs)
-    final = int(kwargs.get("final_classical_sweeps", 0))
+    final = int(sampleset.info["protocol"].get("final_classical_sweeps", 0))
+    updates = _spin_updates(entry, budget + final, len(sampleset.variables), sampleset.info)
     return Reads(
         weights=np.asarray(weights, dtype=np.int8),
         energies=np.asarray(energies, dtype=np.float64),
         sweeps=budget,
-        spin_updates=None if name in CIRCUIT_SAMPLERS else (budget + final) * variables * slices,
+        spin_updates=updates,
         seconds=seconds,
         trace=_trace(sampleset.info),
     )

@@ -25,7 +25,7 @@ class Reads:
     energies: np.ndarray  # (reads,) energy in the problem's formulation
     sweeps: int  # sweeps one read cost
     spin_updates: int | None  # single-spin updates one read cost (sweeps × variables ×
-    # slices); None for a contestant that flips no spins (CIRCUIT_SAMPLERS)
+    # slices); None for a contestant that flips no spins (a sweep_cost of None)
     seconds: float  # wall time of sampling all reads
     trace: dict[str, list[float]] | None = field(default=None)  # {"sweeps", "mean_energy"}
 

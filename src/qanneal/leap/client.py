@@ -3,7 +3,9 @@
 Every sampler talks to Leap through the same small interface, so the QPU path runs
 line for line offline:
 
-- ``submit(bqm, label, params)`` sends a problem and returns as soon as Leap gives its id
+- ``submit(bqm, label, params, before_submit)`` sends a problem (calling
+  ``before_submit()`` once its data is uploaded, just before the problem itself is sent)
+  and returns as soon as Leap gives its id
   (a :class:`Submitted` whose ``result()`` waits for the answer), or raises
   :class:`NotSubmitted` (the problem certainly did not reach Leap: safe to send again) or
   :class:`MaybeSubmitted` (it may have: never sent again, found later by its label);
@@ -12,13 +14,12 @@ line for line offline:
 
 :class:`CloudConnection` wraps :class:`dwave.system.DWaveSampler` (``qpu``) or
 :class:`dwave.system.LeapHybridSampler` (``hybrid``); credentials come only from the Ocean
-configuration (``dwave.conf``, ``DWAVE_API_TOKEN``, profiles). :class:`MockConnection`
-wraps :class:`dwave.system.testing.MockDWaveSampler` (Pegasus P16, seeded through its
-``substitute_sampler``) and keeps its answers on disk, like Leap keeps them on its side.
+configuration (``dwave.conf``, ``DWAVE_API_TOKEN``, profiles).
+:class:`qanneal.leap.mock.MockConnection` (``mock-qpu``) is the offline stand-in.
 
 Example:
     >>> import dimod, tempfile
-    >>> mock = MockConnection(tempfile.mkdtemp(), seed=1, pegasus_size=2)
+    >>> mock = connect("mock-qpu", store=tempfile.mkdtemp(), options={"pegasus_size": 2})
     >>> q = mock.nodelist[0]
     >>> done = mock.submit(dimod.BQM({q: -1.0}, {}, 0.0, "SPIN"), "demo", {"num_reads": 3})
     >>> answer = mock.retrieve(done.problem_id)
@@ -28,21 +29,23 @@ Example:
 
 from __future__ import annotations
 
-import json
 import os
-import uuid
 from collections.abc import Callable
-from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, Protocol
 
 import dimod
 
-from qanneal.files import write_new_file
-from qanneal.leap.errors import LeapError, redact, remember_secret, translate
+from qanneal.leap.errors import (
+    LeapError,
+    LeapSolverError,
+    never_connected,
+    redact,
+    remember_secret,
+    translate,
+)
 
-# parameters that MockDWaveSampler honours; the others are validated, recorded and not applied
-_MOCKED = {"num_reads"}
+# HTTP statuses that say a request was not processed and may be sent again later
+_REFUSED_TRANSIENT = (429, 503)
 
 
 class NotSubmitted(LeapError):
@@ -77,7 +80,13 @@ class Connection(Protocol):
     nodelist: list[int]
     edgelist: list[tuple[int, int]]
 
-    def submit(self, bqm: dimod.BQM, label: str, params: dict[str, Any]) -> Submitted: ...
+    def submit(
+        self,
+        bqm: dimod.BQM,
+        label: str,
+        params: dict[str, Any],
+        before_submit: Callable[[], None] | None = None,
+    ) -> Submitted: ...
 
     def retrieve(self, problem_id: str) -> dimod.SampleSet: ...
 
@@ -90,24 +99,32 @@ class Connection(Protocol):
 
 def classify(error: BaseException) -> LeapError:
     """Whether a failed submission can have reached Leap: refused connections, failed
-    uploads and refused requests cannot (:class:`NotSubmitted`); a timeout or a lost
-    response can (:class:`MaybeSubmitted`).
+    uploads and requests Leap turned down (4xx, and 429/503, which say the request was not
+    processed) cannot (:class:`NotSubmitted`); a timeout, a lost response or another server
+    error (500, 502, 504: the problem may have been stored first) can (:class:`MaybeSubmitted`).
 
     Example:
-        >>> from dwave.cloud.exceptions import ProblemUploadError, RequestTimeout
+        >>> from dwave.cloud.exceptions import ProblemUploadError, RequestTimeout, SolverError
         >>> type(classify(ProblemUploadError("boom"))).__name__
         'NotSubmitted'
         >>> type(classify(RequestTimeout())).__name__
         'MaybeSubmitted'
+        >>> [type(classify(SolverError(error_code=c))).__name__[:5] for c in (429, 502, 503)]
+        ['NotSu', 'Maybe', 'NotSu']
     """
     import requests
     from dwave.cloud import exceptions as cloud
     from dwave.cloud.api import exceptions as api
 
-    if isinstance(error, cloud.RequestTimeout | requests.ReadTimeout):
-        return MaybeSubmitted(error)
-    if isinstance(error, cloud.ProblemUploadError | requests.ConnectionError):
+    if isinstance(error, cloud.ProblemUploadError) or never_connected(error):
         return NotSubmitted(error, transient=True)
+    if isinstance(error, cloud.RequestTimeout | requests.Timeout | requests.ConnectionError):
+        return MaybeSubmitted(error)  # sent, then no response: it may be on Leap
+    code = getattr(error, "error_code", None)
+    if isinstance(code, int) and code in _REFUSED_TRANSIENT:
+        return NotSubmitted(error, transient=True)
+    if isinstance(code, int) and code >= 500:
+        return MaybeSubmitted(error)
     refused = (
         api.ResourceAuthenticationError,
         api.ResourceBadRequestError,
@@ -120,6 +137,32 @@ def classify(error: BaseException) -> LeapError:
     if isinstance(error, refused):
         return NotSubmitted(error, transient=False)
     return MaybeSubmitted(error)
+
+
+def is_transient(error: BaseException) -> bool:
+    """A failure worth another try: a timeout, a dropped connection, a failed upload, or
+    a server that said it is overloaded or unavailable (429, 5xx).
+
+    Example:
+        >>> from dwave.cloud.exceptions import SolverError, SolverFailureError
+        >>> is_transient(SolverError(error_code=503)), is_transient(SolverFailureError("x"))
+        (True, False)
+    """
+    import requests
+    from dwave.cloud import exceptions as cloud
+    from dwave.cloud.api import exceptions as api
+
+    if isinstance(error, cloud.SolverFailureError):
+        return False
+    transient = (
+        cloud.RequestTimeout,
+        cloud.ProblemUploadError,
+        api.InternalServerError,
+        requests.ConnectionError,
+        requests.Timeout,
+    )
+    code = getattr(error, "error_code", None)
+    return isinstance(error, transient) or (isinstance(code, int) and (code == 429 or code >= 500))
 
 
 class _CloudSubmitted:
@@ -135,25 +178,45 @@ class _CloudSubmitted:
 
 class CloudConnection:
     """A Leap solver through dwave-system: ``kind`` 'qpu' (DWaveSampler) or 'hybrid'
-    (LeapHybridSampler). Needs credentials from the Ocean configuration."""
+    (LeapHybridSampler). Needs credentials from the Ocean configuration. ``solver`` pins a
+    solver by name (a run being finished goes to the solver it was planned on); without it
+    the Ocean configuration's solver filter chooses."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, solver: str | None = None) -> None:
         from dwave.system import DWaveSampler, LeapHybridSampler
 
+        pinned: dict[str, Any] = {"solver": {"name": solver}} if solver else {}
         try:
-            self.sampler = DWaveSampler() if kind == "qpu" else LeapHybridSampler()
+            self.sampler = DWaveSampler(**pinned) if kind == "qpu" else LeapHybridSampler(**pinned)
         except Exception as error:
             raise translate(error) from None
         remember_secret(getattr(self.sampler.client.config, "token", None))
         self.category = kind
         self.solver_name = str(self.sampler.solver.name)
+        self.graph_id = getattr(self.sampler.solver, "graph_id", None)
         self.properties = dict(self.sampler.properties)
         self.nodelist = list(getattr(self.sampler, "nodelist", []) or [])
         self.edgelist = list(getattr(self.sampler, "edgelist", []) or [])
 
-    def submit(self, bqm: dimod.BQM, label: str, params: dict[str, Any]) -> Submitted:
+    def submit(
+        self,
+        bqm: dimod.BQM,
+        label: str,
+        params: dict[str, Any],
+        before_submit: Callable[[], None] | None = None,
+    ) -> Submitted:
+        solver = self.sampler.solver
+        problem: Any = bqm
+        if self.category == "hybrid":  # the problem data goes up first (multipart upload)
+            try:
+                with bqm.to_file() as data:
+                    problem = solver.upload_problem(data).result()
+            except Exception as error:  # the problem itself was not sent
+                raise NotSubmitted(error, transient=is_transient(error)) from None
+        if before_submit is not None:
+            before_submit()
         try:
-            future = self.sampler.solver.sample_bqm(bqm, label=label, **params)
+            future = solver.sample_bqm(problem, label=label, **params)
         except Exception as error:  # raised before anything was sent
             raise NotSubmitted(error, transient=False) from None
         problem_id = future.wait_id()
@@ -166,15 +229,22 @@ class CloudConnection:
         return _CloudSubmitted(future, problem_id)
 
     def retrieve(self, problem_id: str) -> dimod.SampleSet:
-        sampleset = self.sampler.client.retrieve_answer(problem_id).sampleset
+        future = self.sampler.client.retrieve_answer(problem_id)
+        sampleset = future.sampleset
         sampleset.resolve()
+        answered_by = getattr(future.solver, "name", None)
+        if answered_by is not None and answered_by != self.solver_name:
+            raise LeapSolverError(
+                f"Leap problem {problem_id} was solved by {answered_by}, not by "
+                f"{self.solver_name}: the stored embedding does not belong to its answer"
+            )
         return sampleset
 
     def find(self, label: str) -> list[str]:
         from dwave.cloud.api import Problems
 
-        problems = Problems.from_config(self.sampler.client.config)
-        return [str(p.id) for p in problems.list_problems(label=label)]
+        with Problems.from_config(self.sampler.client.config) as problems:
+            return [str(p.id) for p in problems.list_problems(label=label)]
 
     def validate(self, params: dict[str, Any]) -> None:
         if "anneal_schedule" in params and self.category == "qpu":
@@ -192,120 +262,25 @@ class CloudConnection:
         self.sampler.close()
 
 
-class _MockSubmitted:
-    def __init__(self, problem_id: str, sampleset: dimod.SampleSet) -> None:
-        self.problem_id = problem_id
-        self._sampleset = sampleset
-
-    def result(self) -> dimod.SampleSet:
-        return self._sampleset
-
-
-class MockConnection:
-    """``MockDWaveSampler`` on a Pegasus P``pegasus_size`` graph (16: an Advantage system),
-    sampling with seeded simulated annealing; answers are kept in ``<store>/mock-leap``."""
-
-    category = "qpu"
-
-    def __init__(
-        self,
-        store: str | os.PathLike[str],
-        *,
-        seed: int = 0,
-        pegasus_size: int = 16,
-        num_sweeps: int = 1000,
-    ) -> None:
-        from dwave.cloud.testing.mocks import qpu_problem_timing_data
-        from dwave.samplers import SimulatedAnnealingSampler
-        from dwave.system.testing import MockDWaveSampler
-
-        self.mock = MockDWaveSampler(
-            topology_type="pegasus",
-            topology_shape=[pegasus_size],
-            substitute_sampler=SimulatedAnnealingSampler(),
-            substitute_kwargs={"seed": seed % 2**31, "num_sweeps": num_sweeps},
-            properties={"problem_timing_data": qpu_problem_timing_data("advantage")},
-        )
-        self.seed = seed
-        self.solver_name = f"MockDWaveSampler-P{pegasus_size}"
-        self.properties = self.mock.properties
-        self.nodelist = list(self.mock.nodelist)
-        self.edgelist = list(self.mock.edgelist)
-        self.store = Path(store) / "mock-leap"
-        self._count = 0
-
-    def submit(self, bqm: dimod.BQM, label: str, params: dict[str, Any]) -> Submitted:
-        self._count += 1
-        self.mock.substitute_kwargs["seed"] = (self.seed + self._count) % 2**31
-        sampleset = self.mock.sample(bqm, **{k: v for k, v in params.items() if k in _MOCKED})
-        problem_id = str(uuid.UUID(int=int(uuid.uuid4()) ^ self._count))
-        sampleset.info.update(problem_id=problem_id, problem_label=label)
-        ignored = sorted(set(params) - _MOCKED)
-        sampleset.info["mock_ignored_parameters"] = ignored
-        self.store.mkdir(parents=True, exist_ok=True)
-        document = {"label": label, "sampleset": sampleset.to_serializable()}
-        write_new_file(self.store / f"{problem_id}.json", json.dumps(document))
-        return _MockSubmitted(problem_id, sampleset)
-
-    def retrieve(self, problem_id: str) -> dimod.SampleSet:
-        path = self.store / f"{problem_id}.json"
-        if not path.exists():
-            from dwave.cloud.exceptions import ProblemNotFoundError
-
-            raise ProblemNotFoundError(f"problem {problem_id} not found")
-        document = json.loads(path.read_text(encoding="utf-8"))
-        return dimod.SampleSet.from_serializable(document["sampleset"])
-
-    def find(self, label: str) -> list[str]:
-        if not self.store.exists():
-            return []
-        found = []
-        for path in sorted(self.store.glob("*.json")):
-            if json.loads(path.read_text(encoding="utf-8")).get("label") == label:
-                found.append(path.stem)
-        return found
-
-    def validate(self, params: dict[str, Any]) -> None:
-        from dwave.system import DWaveSampler
-
-        if "anneal_schedule" in params:
-            # the same check as the QPU's: it reads only .parameters and .properties
-            DWaveSampler.validate_anneal_schedule(self.mock, params["anneal_schedule"])
-
-    def estimate_us(self, num_qubits: int, num_reads: int, params: dict[str, Any]) -> float:
-        """The QPU access-time estimate of an Advantage system's timing model."""
-        from dwave.cloud.solver import StructuredSolver
-
-        keys = ("annealing_time", "anneal_schedule", "initial_state", "reinitialize_state")
-        known = {k: params[k] for k in keys if k in params}
-        # the estimate reads only .properties, which the mock holds
-        model = SimpleNamespace(properties=self.properties)
-        return float(
-            StructuredSolver.estimate_qpu_access_time(
-                model,
-                num_qubits,
-                num_reads=num_reads,
-                **known,
-            )
-        )
-
-    def close(self) -> None:
-        pass
-
-
 Connector = Callable[..., Any]
 
 
 def _cloud(kind: str) -> Connector:
-    def connect(**_: Any) -> CloudConnection:
-        return CloudConnection(kind)
+    def connect(*, solver: str | None = None, **_: Any) -> CloudConnection:
+        return CloudConnection(kind, solver)
 
     return connect
 
 
 def _mock(
-    *, store: str | os.PathLike[str], seed: int = 0, options: dict[str, Any] | None = None
-) -> MockConnection:
+    *,
+    store: str | os.PathLike[str],
+    seed: int = 0,
+    options: dict[str, Any] | None = None,
+    solver: str | None = None,
+) -> Any:
+    from qanneal.leap.mock import MockConnection
+
     options = options or {}
     return MockConnection(
         store,
@@ -330,10 +305,12 @@ def connect(
     store: str | os.PathLike[str],
     seed: int = 0,
     options: dict[str, Any] | None = None,
+    solver: str | None = None,
 ) -> Any:
-    """A connection for sampler ``name``; configuration failures become LeapErrors."""
+    """A connection for sampler ``name`` (to the solver named ``solver`` if given);
+    configuration failures become LeapErrors."""
     try:
-        return CONNECTORS[name](store=store, seed=seed, options=options or {})
+        return CONNECTORS[name](store=store, seed=seed, options=options or {}, solver=solver)
     except LeapError:
         raise
     except Exception as error:

@@ -52,6 +52,18 @@ class LedgerError(LeapError):
     """The submissions ledger has no such entry, or cannot complete it."""
 
 
+class LeapMaybeSubmitted(LeapError):
+    """A submission may be on Leap but cannot be found yet: it is not sent again."""
+
+
+class LeapProblemFailed(LeapSolverError):
+    """Leap ended the problem FAILED or CANCELLED: the run is marked failed."""
+
+
+class LeapProblemGone(LedgerError):
+    """Leap no longer keeps the problem (answers expire): the run is marked failed."""
+
+
 class LeapInterrupted(LeapError):
     """Ctrl-C while waiting for Leap: the run stays pending in the ledger."""
 
@@ -74,6 +86,47 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
 def _first_line(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     return redact(text[0] if text else type(error).__name__)
+
+
+def never_connected(error: BaseException) -> bool:
+    """True when no connection to Leap was ever made (refused, unresolved host, connect
+    timeout), so nothing can have been sent; a connection dropped *after* the request was
+    sent is not such a case.
+
+    Example:
+        >>> import requests, urllib3
+        >>> never_connected(requests.ConnectionError(urllib3.exceptions.NewConnectionError(
+        ...     None, "refused")))
+        True
+        >>> never_connected(requests.ConnectionError("Connection aborted."))
+        False
+    """
+    import requests
+    import urllib3
+
+    unreached = (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError)
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    seen: BaseException | None = error
+    for _ in range(8):  # MaxRetryError -> reason -> ..., a short chain
+        if seen is None:
+            return False
+        if isinstance(seen, unreached):
+            return True
+        nested = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+        seen = getattr(seen, "reason", None) or nested or seen.__cause__
+    return False
+
+
+def _problem_gone(error: BaseException) -> bool:
+    """Leap answered 404 about a problem (not about a solver)."""
+    from dwave.cloud import exceptions as cloud
+    from dwave.cloud.api import exceptions as api
+
+    if isinstance(error, cloud.SolverNotFoundError):
+        return False
+    not_found = isinstance(error, cloud.ProblemNotFoundError | api.ResourceNotFoundError)
+    return not_found or (isinstance(error, cloud.SolverError) and error.error_code == 404)
 
 
 def translate(error: BaseException, context: str = "") -> LeapError:
@@ -102,16 +155,20 @@ def translate(error: BaseException, context: str = "") -> LeapError:
             "Leap refused the API token (authentication failure): check it with "
             "`dwave ping` and replace it with `dwave config create`" + tail
         )
-    if isinstance(error, cloud.ProblemNotFoundError):
-        return LedgerError(
-            f"Leap no longer has this problem ({detail}): answers are kept for a limited time; "
-            "solve the problem again" + tail
-        )
     if isinstance(error, cloud.SolverNotFoundError):
         return LeapSolverError(
             f"no D-Wave solver matches the configured filter ({detail}): `dwave solvers` "
             "lists the ones your token can use; set `solver` in dwave.conf" + tail
         )
+    if _problem_gone(error):
+        return LeapProblemGone(
+            f"Leap no longer has this problem ({detail}): answers are kept for a limited time"
+            + tail
+        )
+    if isinstance(error, cloud.SolverFailureError):
+        return LeapProblemFailed(f"Leap failed the problem: {detail}" + tail)
+    if isinstance(error, cloud.CanceledFutureError):
+        return LeapProblemFailed("the problem was cancelled on Leap" + tail)
     if isinstance(error, cloud.SolverOfflineError):
         return LeapSolverError(
             f"the solver is offline ({detail}): try again later or choose another solver "
@@ -121,6 +178,11 @@ def translate(error: BaseException, context: str = "") -> LeapError:
         return LeapConnectionError(
             "Leap did not answer within the polling timeout; the submission is kept in the "
             "ledger" + (tail or ": `qanneal leap fetch --all-pending` retrieves it later")
+        )
+    if never_connected(error):
+        return LeapConnectionError(
+            f"cannot reach Leap ({detail}): check the endpoint in the Ocean configuration, "
+            "the network and any proxy settings" + tail
         )
     if isinstance(error, cloud.RequestTimeout | TimeoutError):
         return LeapConnectionError(
@@ -139,6 +201,12 @@ def translate(error: BaseException, context: str = "") -> LeapError:
         )
     if isinstance(error, cloud.ProblemUploadError):
         return LeapConnectionError(f"uploading the problem to Leap failed ({detail})" + tail)
-    if isinstance(error, cloud.SolverFailureError | cloud.SolverError):
-        return LeapSolverError(f"the solver failed the problem ({detail})" + tail)
+    code = getattr(error, "error_code", None)
+    if isinstance(code, int) and (code == 429 or code >= 500):
+        return LeapConnectionError(
+            f"Leap answered HTTP {code} ({detail}): the service is busy or failing; try again "
+            "later" + tail
+        )
+    if isinstance(error, cloud.SolverError):
+        return LeapSolverError(f"the solver refused the request ({detail})" + tail)
     return LeapError(f"Leap request failed: {type(error).__name__}: {detail}" + tail)

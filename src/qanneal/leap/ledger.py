@@ -15,13 +15,17 @@ Each update is one SQLite transaction, so a crash leaves every row in its last s
 ==============  ==========================================================================
 state           meaning
 ==============  ==========================================================================
-submitting      written before the upload; if it stays so, the problem *may* be on Leap
-                (``fetch`` looks for its label before sending anything again)
-not-submitted   certainly never reached Leap (upload refused): ``fetch`` sends it
+uploading       (hybrid) the problem data is being uploaded; no problem is on Leap yet, so
+                ``fetch`` sends it
+submitting      written before the submit; if it stays so, the problem *may* be on Leap:
+                ``fetch`` looks for its label and, if Leap does not list it, sends nothing
+                without the user's ``--resubmit``
+not-submitted   certainly never reached Leap (refused): ``fetch`` sends it
 pending         Leap returned a problem id; ``fetch`` retrieves the answer
 answered        the answer arrived (a run: its record is being written)
 done            run record saved (``record`` holds its path)
-failed          Leap failed the problem; ``error`` says why
+failed          Leap failed or cancelled the problem, or no longer keeps it; ``error``
+                says why (``fetch --resubmit`` sends it again)
 ==============  ==========================================================================
 
 Example:
@@ -45,10 +49,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from qanneal import results
 from qanneal.leap.errors import LedgerError, redact
+from qanneal.results import database_error
 
 LEDGER = "leap-ledger.sqlite"
 RUN_STATES = ("submitting", "pending", "answered", "done", "failed")
+UNFINISHED = ("submitting", "pending", "answered")
 _RUN_COLUMNS = (
     "run_id",
     "created",
@@ -84,6 +91,12 @@ _SUBMISSION_COLUMNS = (
 _JSON = {"plan", "detail"}
 
 
+_DAMAGED = (
+    "it holds the Leap problem ids of unfinished runs, so keep it: move it aside (the next "
+    "run starts a new one) and try `sqlite3 FILE .recover` on the copy"
+)
+
+
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
@@ -97,25 +110,27 @@ class Ledger:
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
+        """One transaction on the ledger; SQLite failures as one-line LedgerErrors."""
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=30)
+            connection = sqlite3.connect(self.path, timeout=results.BUSY_TIMEOUT_S)
         except (OSError, sqlite3.Error) as error:
             raise LedgerError(f"cannot open the ledger {str(self.path)!r}: {error}") from None
         connection.row_factory = sqlite3.Row
+        runs = ", ".join(f"{c} TEXT{' PRIMARY KEY' if c == 'run_id' else ''}" for c in _RUN_COLUMNS)
+        subs = ", ".join(
+            f"{c} TEXT{' PRIMARY KEY' if c == 'submission_id' else ''}" for c in _SUBMISSION_COLUMNS
+        )
         try:
-            runs = ", ".join(
-                f"{c} TEXT{' PRIMARY KEY' if c == 'run_id' else ''}" for c in _RUN_COLUMNS
-            )
-            subs = ", ".join(
-                f"{c} TEXT{' PRIMARY KEY' if c == 'submission_id' else ''}"
-                for c in _SUBMISSION_COLUMNS
-            )
             with connection:
                 connection.execute(f"CREATE TABLE IF NOT EXISTS leap_runs ({runs})")
                 connection.execute(f"CREATE TABLE IF NOT EXISTS leap_submissions ({subs})")
             with connection:  # one transaction: all of it or nothing
                 yield connection
+        except sqlite3.Error as error:
+            raise LedgerError(
+                database_error("the Leap ledger", self.path, error, _DAMAGED)
+            ) from None
         finally:
             connection.close()
 

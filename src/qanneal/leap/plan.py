@@ -25,6 +25,7 @@ Example:
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 from typing import Any
 
@@ -202,6 +203,7 @@ def make_plan(
     plan: dict[str, Any] = {
         "sampler": name,
         "solver": connection.solver_name,
+        "graph_id": getattr(connection, "graph_id", None),
         "category": connection.category,
         "num_reads": num_reads,
         "params": dict(params),
@@ -228,6 +230,7 @@ def make_plan(
         ) from None
     check_initial_state(params.get("initial_state"), bqm)
     method = "clique" if name == "qpu-clique" else "minorminer"
+    started = time.perf_counter_ns()
     chains, source = embed_chains(
         bqm,
         connection,
@@ -237,6 +240,7 @@ def make_plan(
         timeout=float(params.get("embedding_timeout", 120.0)),
         cache_dir=cache_dir,
     )
+    plan["embedding_ns"] = time.perf_counter_ns() - started  # search, or loading the cache
     strength = params.get("chain_strength", "uniform_torque_compensation")
     transforms = params.get("num_spin_reversal_transforms", 0)
     stats = emb.chain_statistics(chains)

@@ -4,8 +4,8 @@
 calls: it plans the run (:mod:`qanneal.leap.plan`), writes it to the ledger with the
 problem file's text, sends its problems (:mod:`qanneal.leap.submit`), and writes a normal
 run record with a ``qpu`` section (qubit counts, chain lengths, chain-break fraction,
-logical energy). :func:`fetch` finishes a run from the ledger alone — the process that
-submitted it may have been killed at any point.
+logical energy). :mod:`qanneal.leap.recover` finishes a run from the ledger alone — the
+process that submitted it may have been killed at any point.
 
 Example (offline, with the mock QPU):
     >>> import tempfile
@@ -17,8 +17,8 @@ Example (offline, with the mock QPU):
     >>> out = tempfile.mkdtemp()
     >>> record = solve_on_leap(problem, "mock-qpu", num_reads=5, num_sweeps=100, seed=3,
     ...                        params={"pegasus_size": 4}, out_dir=out)
-    >>> record["qpu"]["logical_qubits"], status(out)[0]["state"]
-    (5, 'done')
+    >>> record["qpu"]["logical_qubits"], record["leap"]["completed_by"]
+    (5, 'solve')
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import json
 import os
 import tempfile
 import time
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,10 +34,16 @@ from typing import Any
 from qanneal.leap import submit
 from qanneal.leap.client import connect
 from qanneal.leap.embedding import bqm_hash
-from qanneal.leap.errors import LeapError, LeapInterrupted, LedgerError
+from qanneal.leap.errors import (
+    LeapError,
+    LeapInterrupted,
+    LeapProblemFailed,
+    LeapProblemGone,
+    LedgerError,
+)
 from qanneal.leap.ledger import Ledger
 from qanneal.leap.plan import EMBEDDING_REPORT_KEYS, check_parameters, make_plan
-from qanneal.problem import Problem, problem_from_dict
+from qanneal.problem import Problem
 from qanneal.results import build_record, ensure_writable, new_run_id, save_record
 
 Progress = Callable[[int, int], None]
@@ -108,6 +113,7 @@ def _solve_in(
     progress: Progress | None,
     dry_run: bool,
 ) -> dict[str, Any]:
+    started = time.perf_counter_ns()  # the record's time covers all of it, embedding too
     bqm = problem.bqm()
     options = _options(params, num_sweeps)
     connection = connect(name, store=store, seed=seed, options=options)
@@ -140,7 +146,9 @@ def _solve_in(
         ledger = Ledger(store) if save else None
         if ledger is not None:
             ledger.create_run(run)
-        return execute(run, problem, ledger, connection, save=save, progress=progress)
+        return execute(
+            run, problem, ledger, connection, save=save, progress=progress, started=started
+        )
     finally:
         connection.close()
 
@@ -163,6 +171,20 @@ def dry_run_report(problem: Problem, plan: dict[str, Any]) -> dict[str, Any]:
     return report
 
 
+def _record_timing(
+    logical: Any, plan: dict[str, Any], sampling_ns: int, started: int, fetched: bool
+) -> float:
+    """qanneal's timing (ns) into ``logical.info``: the embedding (when this process found
+    or loaded it, i.e. not in a fetch), submit -> answer, and the whole call; returns the
+    whole call in seconds."""
+    total_ns = time.perf_counter_ns() - started
+    timing = {"sampling_ns": sampling_ns, "total_ns": total_ns}
+    if plan.get("embedding_ns") is not None and not fetched:
+        timing["embedding_ns"] = int(plan["embedding_ns"])
+    logical.info["timing"] = timing
+    return total_ns / 1e9
+
+
 def execute(
     run: dict[str, Any],
     problem: Problem,
@@ -171,9 +193,15 @@ def execute(
     *,
     save: bool = True,
     progress: Progress | None = None,
+    started: int | None = None,
+    resubmit: bool = False,
+    fetched: bool = False,
 ) -> dict[str, Any]:
-    """Send or complete every submission of ``run`` and write its run record."""
+    """Send or complete every submission of ``run`` and write its run record (``started``:
+    ``perf_counter_ns`` when the call began, so that the record's time includes the
+    embedding; ``fetched``: completed by ``qanneal leap fetch``)."""
 
+    started = time.perf_counter_ns() if started is None else started
     run_id, plan = run["run_id"], run["plan"]
     bqm = problem.bqm()
     if bqm_hash(bqm) != run["bqm_sha256"]:
@@ -181,10 +209,14 @@ def execute(
             f"run {run_id}: the problem rebuilt from the ledger differs from the one submitted "
             "(a changed data file?); its answers cannot be decoded"
         )
-    session = submit.Session(run, ledger, connection)
-    start = time.perf_counter()
+    session = submit.Session(run, ledger, connection, resubmit=resubmit)
+    sent = time.perf_counter_ns()
     try:
         logical, report = submit.sample_plan(bqm, plan, session)
+    except (LeapProblemFailed, LeapProblemGone) as error:
+        if ledger is not None:
+            ledger.update_run(run_id, state="failed", error=str(error))
+        raise
     except LeapError as error:
         if ledger is not None:
             ledger.update_run(run_id, state="pending", error=str(error))
@@ -197,12 +229,14 @@ def execute(
             f"interrupted while waiting for Leap; run {run_id} is pending: "
             f"`qanneal leap fetch {run_id}` finishes it"
         ) from None
+    sampling_ns = time.perf_counter_ns() - sent
     if ledger is not None:
         ledger.update_run(run_id, state="answered", error=None)
     if progress is not None:
         progress(1, 1)
     readout = problem.readout(logical, "bqm")
     parameters = {**plan["params"], "num_reads": run["num_reads"]}
+    elapsed = _record_timing(logical, plan, sampling_ns, started, fetched)
     record = build_record(
         problem,
         run["sampler"],
@@ -210,7 +244,7 @@ def execute(
         run["seed"],
         logical,
         readout,
-        time.perf_counter() - start,
+        elapsed,
         False,
         run["num_reads"],
     )
@@ -218,80 +252,14 @@ def execute(
     record["qpu"] = {**report, "logical_energy": record["best"]["energy"]} if report else None
     record["leap"] = {
         "solver": plan["solver"],
+        "graph_id": plan.get("graph_id"),
         "problem_ids": logical.info.get("problem_ids", []),
+        "qpu_timing_us": logical.info.get("qpu_timing", {}),
         "estimated_access_time_us": plan.get("estimated_access_time_us"),
+        "completed_by": "fetch" if fetched else "solve",
         "ledger": str(ledger.path) if ledger is not None else None,
     }
     if save and ledger is not None:
-        path = ledger.directory / f"{run_id}.json"
-        if path.exists():  # saved by a process that died before marking the run done
-            record["record"] = str(path)
-        else:
-            save_record(record, ledger.directory)
+        save_record(record, ledger.directory)
         ledger.update_run(run_id, state="done", record=record["record"])
     return record
-
-
-def _rebuild(run: dict[str, Any]) -> Problem:
-    """The problem of a ledger run, from the file text stored with it."""
-    text = run["problem_text"]
-    path = Path(run["problem"]) if run["problem"] and run["problem"].endswith(".toml") else None
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return problem_from_dict(json.loads(text))
-    return problem_from_dict(document, text=text, path=path)
-
-
-def fetch(
-    out_dir: str | os.PathLike[str], ident: str, *, progress: Progress | None = None
-) -> dict[str, Any]:
-    """Finish the ledger run ``ident`` (run id prefix or Leap problem id): retrieve its
-    answers, unembed them with the stored embedding, write its run record."""
-    from qanneal.results import load_record
-
-    ledger = Ledger(out_dir)
-    run = ledger.find_run(ident)
-    if run["state"] == "done":
-        return load_record(out_dir, run["run_id"])
-    problem = _rebuild(run)
-    connection = connect(
-        run["sampler"], store=Path(out_dir), seed=run["seed"], options=run["plan"]["options"]
-    )
-    try:
-        return execute(run, problem, ledger, connection, progress=progress)
-    finally:
-        connection.close()
-
-
-def fetch_pending(out_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    """:func:`fetch` every run that is not done (oldest first); stops at the first error."""
-    return [
-        fetch(out_dir, run["run_id"])
-        for run in Ledger(out_dir).runs(("submitting", "pending", "answered"))
-    ]
-
-
-def status(out_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    """One row per ledger run: id, time, sampler, solver, state, problem ids, record."""
-    ledger = Ledger(out_dir)
-    rows = []
-    for run in ledger.runs():
-        submissions = ledger.submissions(run["run_id"])
-        rows.append(
-            {
-                "run_id": run["run_id"],
-                "created": run["created"],
-                "sampler": run["sampler"],
-                "solver": run["solver"],
-                "state": run["state"],
-                "problem": run["problem"],
-                "submissions": len(submissions),
-                "problem_ids": [s["problem_id"] for s in submissions if s["problem_id"]],
-                "submission_states": [s["state"] for s in submissions],
-                "estimated_access_time_us": run["plan"].get("estimated_access_time_us"),
-                "record": run["record"],
-                "error": run["error"],
-            }
-        )
-    return rows

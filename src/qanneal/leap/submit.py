@@ -26,8 +26,14 @@ import numpy as np
 
 from qanneal.leap import chains as chain_tools
 from qanneal.leap import embedding as emb
-from qanneal.leap.client import MaybeSubmitted, NotSubmitted
-from qanneal.leap.errors import LeapError, translate
+from qanneal.leap.client import MaybeSubmitted, NotSubmitted, is_transient
+from qanneal.leap.errors import (
+    LeapError,
+    LeapMaybeSubmitted,
+    LeapProblemFailed,
+    LeapProblemGone,
+    translate,
+)
 from qanneal.leap.ledger import Ledger
 from qanneal.leap.plan import EMBEDDING_REPORT_KEYS, solver_parameters
 
@@ -41,12 +47,24 @@ def _label(run: dict[str, Any], submission_id: str) -> str:
 
 
 class Session:
-    """One pass over a run's submissions, with the ledger written around every step."""
+    """One pass over a run's submissions, with the ledger written around every step.
 
-    def __init__(self, run: dict[str, Any], ledger: Ledger | None, connection: Any) -> None:
+    ``resubmit``: the user's word (``qanneal leap fetch --resubmit``) that submissions which
+    may be on Leap but cannot be found, or that Leap failed, are sent again.
+    """
+
+    def __init__(
+        self,
+        run: dict[str, Any],
+        ledger: Ledger | None,
+        connection: Any,
+        *,
+        resubmit: bool = False,
+    ) -> None:
         self.run = run
         self.ledger = ledger
         self.connection = connection
+        self.resubmit = resubmit
         self.rows = (
             {s["submission_id"]: s for s in ledger.submissions(run["run_id"])}
             if (ledger is not None)
@@ -58,33 +76,70 @@ class Session:
         if self.ledger is not None:
             self.ledger.update_submission(submission_id, **fields)
 
-    def _retrieve(self, problem_id: str) -> dimod.SampleSet:
+    def _failed(self, submission_id: str, error: BaseException) -> LeapError:
+        """Leap failed, cancelled or dropped the problem: the submission is ``failed``."""
+        failure = translate(error)
+        self._note(submission_id, state="failed", error=str(failure))
+        run_id = self.run["run_id"]
+        return type(failure)(
+            f"{failure}; run {run_id} is marked failed: `qanneal leap fetch --resubmit {run_id}` "
+            "sends it again (charged again)"
+        )
+
+    def _retrieve(self, submission_id: str, problem_id: str) -> dimod.SampleSet:
         for attempt in range(RETRIES + 1):
             try:
                 return self.connection.retrieve(problem_id)
             except Exception as error:
+                if is_permanent(error):
+                    raise self._failed(submission_id, error) from None
                 if attempt == RETRIES or not is_transient(error):
                     context = f"run {self.run['run_id']} is pending; {self.hint}"
                     raise translate(error, context) from None
                 time.sleep(BACKOFF_S * 2**attempt)
         raise AssertionError("unreachable")
 
+    def _known_problem(self, submission_id: str, row: dict[str, Any]) -> dict[str, Any] | None:
+        """The row, with its problem id if Leap has it; None if it must be (re)sent."""
+        if row["state"] == "failed":
+            if not self.resubmit:
+                raise LeapProblemFailed(
+                    f"submission {submission_id} failed on Leap ({row['error']}); "
+                    f"`qanneal leap fetch --resubmit {self.run['run_id']}` sends it again"
+                )
+            return None
+        if row.get("problem_id") or row["state"] in ("not-submitted", "uploading"):
+            return row  # an id to retrieve, or certainly never sent
+        found = self.connection.find(row["label"])  # it may have reached Leap
+        if found:
+            self._note(submission_id, problem_id=found[0], state="pending")
+            return {**row, "problem_id": found[0]}
+        if not self.resubmit:
+            raise LeapMaybeSubmitted(
+                f"submission {submission_id} may be on Leap: it was being sent when the run "
+                "stopped, and a lookup of its label finds nothing yet (Leap's problem list can "
+                f"lag); run `qanneal leap fetch {self.run['run_id']}` again later, or "
+                f"`qanneal leap fetch --resubmit {self.run['run_id']}` to send it again (it "
+                "may then be charged twice)"
+            )
+        return None
+
     def obtain(
         self, position: int, purpose: str, bqm: dimod.BQM, params: dict[str, Any]
     ) -> dimod.SampleSet:
-        """The answer of submission ``position``: retrieved if Leap has it, else sent."""
+        """The answer of submission ``position``: retrieved if Leap has it, else sent —
+        never sent again when Leap may have it, unless ``resubmit``."""
         submission_id = f"{self.run['run_id']}.{purpose}{position}"
-        label = _label(self.run, submission_id)
         row = self.rows.get(submission_id)
-        if row is not None and not row.get("problem_id") and row["state"] == "submitting":
-            found = self.connection.find(label)  # it may have reached Leap before
-            if found:
-                self._note(submission_id, problem_id=found[0], state="pending")
-                row = {**row, "problem_id": found[0]}
+        if row is not None:
+            row = self._known_problem(submission_id, row)
+            if row is None:
+                row = self._mark_resubmission(submission_id)
         if row is not None and row.get("problem_id"):
-            answer = self._retrieve(row["problem_id"])
+            answer = self._retrieve(submission_id, row["problem_id"])
             self._note(submission_id, state="answered")
             return answer
+        label = row["label"] if row is not None else _label(self.run, submission_id)
         if row is None and self.ledger is not None:
             self.ledger.add_submission(self.run["run_id"], position, purpose, label)
         submitted = self._submit(submission_id, bqm, label, params)
@@ -92,17 +147,49 @@ class Session:
         try:
             answer = submitted.result()
         except Exception as error:
-            raise translate(error, f"run {self.run['run_id']} is pending; {self.hint}") from None
+            if is_permanent(error):
+                raise self._failed(submission_id, error) from None
+            if not is_transient(error):
+                context = f"run {self.run['run_id']} is pending; {self.hint}"
+                raise translate(error, context) from None
+            answer = self._retrieve(submission_id, submitted.problem_id)  # the id is known
         self._note(submission_id, state="answered")
         return answer
+
+    def _mark_resubmission(self, submission_id: str) -> dict[str, Any]:
+        """Record in the ledger that the user had this submission sent again."""
+        row = self.rows[submission_id]
+        history = list(row.get("detail", {}).get("resubmitted", []))
+        history.append(
+            {"problem_id": row.get("problem_id"), "label": row["label"], "state": row["state"]}
+        )
+        label = f"{_label(self.run, submission_id)} (resubmission {len(history)})"
+        detail = {**row.get("detail", {}), "resubmitted": history}
+        self._note(
+            submission_id,
+            label=label,
+            problem_id=None,
+            state="not-submitted",
+            detail=detail,
+            error=None,
+        )
+        return {**row, "label": label, "problem_id": None, "state": "not-submitted"}
 
     def _submit(
         self, submission_id: str, bqm: dimod.BQM, label: str, params: dict[str, Any]
     ) -> Any:
+        # hybrid: the problem data is uploaded first; only the submit itself can put a
+        # problem on Leap, so the row says 'uploading' until then
+        first = "uploading" if self.connection.category == "hybrid" else "submitting"
         for attempt in range(1, RETRIES + 2):
-            self._note(submission_id, attempts=attempt, state="submitting")
+            self._note(submission_id, attempts=attempt, state=first)
             try:
-                return self.connection.submit(bqm, label, params)
+                return self.connection.submit(
+                    bqm,
+                    label,
+                    params,
+                    before_submit=lambda: self._note(submission_id, state="submitting"),
+                )
             except NotSubmitted as refused:
                 self._note(submission_id, state="not-submitted", error=str(refused))
                 if not refused.transient or attempt > RETRIES:
@@ -112,7 +199,7 @@ class Session:
                     ) from None
                 time.sleep(BACKOFF_S * 2 ** (attempt - 1))
             except MaybeSubmitted as unsure:
-                self._note(submission_id, error=str(unsure))
+                self._note(submission_id, state="submitting", error=str(unsure))
                 raise translate(
                     unsure.cause,
                     f"the problem may have reached Leap and is not sent again; {self.hint} "
@@ -121,12 +208,15 @@ class Session:
         raise AssertionError("unreachable")
 
 
-def is_transient(error: BaseException) -> bool:
-    """A retrieval failure worth another try: a timeout or a dropped connection."""
-    import requests
+def is_permanent(error: BaseException) -> bool:
+    """Leap failed or cancelled the problem, or no longer keeps it: retrying cannot help."""
     from dwave.cloud import exceptions as cloud
 
-    return isinstance(error, cloud.RequestTimeout | requests.ConnectionError | requests.Timeout)
+    if isinstance(error, LeapProblemFailed | LeapProblemGone):
+        return True
+    return isinstance(translate(error), LeapProblemGone) or isinstance(
+        error, cloud.SolverFailureError | cloud.CanceledFutureError
+    )
 
 
 class _Child:
@@ -197,6 +287,7 @@ def sample_plan(
     if plan["category"] == "hybrid":
         answer = session.obtain(0, "run", bqm, _solver_params(plan, bqm, 0))
         answer.info.update(answer_info([dict(answer.info)]))
+        answer.info.pop("timing", None)  # Leap's (µs) is qpu_timing; timing is qanneal's (ns)
         return one_row_per_read(answer), {}
     from dwave.embedding import unembed_sampleset
     from dwave.preprocessing import SpinReversalTransformComposite
@@ -235,6 +326,7 @@ def sample_plan(
         else report["physical_reads"]
     )
     logical.info.update(answer_info(child.infos))
+    logical.info.pop("timing", None)
     return one_row_per_read(logical), report
 
 
@@ -250,13 +342,16 @@ def one_row_per_read(sampleset: dimod.SampleSet) -> dimod.SampleSet:
 
 
 def answer_info(infos: list[dict[str, Any]]) -> dict[str, Any]:
-    """Timing summed over the submissions' answers, and their problem ids."""
+    """Leap's own timing (µs, ``qpu_timing``) summed over the submissions' answers, and
+    their problem ids."""
     timing: dict[str, float] = {}
     for info in infos:
-        for key, value in info.get("timing", {}).items():
+        # QPU answers carry "timing"; hybrid answers their times at the top level
+        leap = info.get("timing") or {k: v for k, v in info.items() if k.endswith("_time")}
+        for key, value in leap.items():
             if isinstance(value, int | float):
                 timing[key] = timing.get(key, 0) + value
     for key in timing:  # per-sample times are averaged over submissions, totals added
         if key.endswith("_per_sample"):
             timing[key] /= len(infos)
-    return {"timing": timing, "problem_ids": [info.get("problem_id") for info in infos]}
+    return {"qpu_timing": timing, "problem_ids": [info.get("problem_id") for info in infos]}

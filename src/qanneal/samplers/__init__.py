@@ -1,0 +1,44 @@
+"""qanneal's samplers: every class behind one contract (:mod:`qanneal.samplers.base`).
+
+The registry (:mod:`qanneal.samplers.registry`) maps the names ``qanneal solve`` takes to
+these classes and their declared capabilities. Each is a dimod sampler, so it drops into
+Ocean code:
+
+- :class:`AnnealingSampler` (``sa``), :class:`PIMCSampler` (``pimc``),
+  :class:`ExactSampler` (``exact``), :class:`VQASampler` (``vqa``);
+- :class:`OceanSampler` — dwave-samplers' tabu, steepest descent and path-integral
+  annealing behind the contract (``tabu``, ``steepest``, ``pimc-dwave``);
+- :class:`LeapSampler` — the D-Wave QPU, Leap hybrid and mock QPU (``qpu``,
+  ``qpu-clique``, ``hybrid``, ``mock-qpu``); imported on first use (it loads
+  dwave-system).
+
+Example:
+    >>> from qanneal.samplers import PIMCSampler
+    >>> "sample_model" in dir(PIMCSampler)
+    True
+"""
+
+from typing import Any
+
+from qanneal.samplers.exact import ExactSampler
+from qanneal.samplers.ocean import OceanSampler
+from qanneal.samplers.pimc import PIMCSampler
+from qanneal.samplers.sa.sampler import AnnealingSampler
+from qanneal.samplers.vqa.sampler import VQASampler
+
+__all__ = [
+    "AnnealingSampler",
+    "ExactSampler",
+    "LeapSampler",
+    "OceanSampler",
+    "PIMCSampler",
+    "VQASampler",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "LeapSampler":  # lazy: the Leap samplers import dwave-system
+        from qanneal.samplers.leap import LeapSampler
+
+        return LeapSampler
+    raise AttributeError(f"module 'qanneal.samplers' has no attribute {name!r}")

@@ -88,8 +88,9 @@ class NativeSampler(abc.ABC):
     model_parameters: ClassVar[dict[str, list[str]]] = {}
 
     @abc.abstractmethod
-    def sample_model(self, model: Any, **parameters: Any) -> dimod.SampleSet:
-        """Sample the model's own energy over its weights (``model.variables``)."""
+    def sample_model(self, *args: Any, **kwargs: Any) -> dimod.SampleSet:
+        """Sample the model's own energy over its weights (``model.variables``): called as
+        ``sample_model(model, **parameters)``, parameters keyword-only."""
 
 
 def check_seed(seed: Any) -> int | None:
@@ -107,7 +108,7 @@ def draw_seed(seed: int | None) -> int:
     """The checked seed, or a fresh one drawn from the operating system."""
     checked = check_seed(seed)
     if checked is None:
-        return int(np.random.SeedSequence().generate_state(1, dtype=np.uint32)[0])
+        return int(np.random.SeedSequence().generate_state(1, dtype=np.uint32)[0] >> 1)
     return checked
 
 

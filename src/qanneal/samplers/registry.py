@@ -1,88 +1,56 @@
-"""Every sampler by name, and which formulation kinds it accepts.
+"""Every sampler by name, with the capabilities it declares.
 
-A formulation is of one *kind*: ``native`` (the sampler gets the model and its own
-energy), ``bqm`` (a ``dimod.BinaryQuadraticModel``) or ``polynomial`` (a
-``dimod.BinaryPolynomial``; a sampler without a polynomial factory gets its
-reduction to a BQM). A registry entry maps each kind it accepts to a factory of a
-sampler object with dimod's ``sample(target, **params)`` / ``parameters`` conventions.
+A registry entry names one sampler class (:mod:`qanneal.samplers.base` is the contract it
+follows) and declares what callers need to know without looking at names: the target
+kinds it samples (``native``: a model's own energy; ``bqm``; ``polynomial``), the native
+model types it takes, its size limit per kind, whether ``num_sweeps`` is its budget and
+what a sweep costs in single-spin updates, whether its reads are an exhaustive
+enumeration, whether it goes through the Leap submissions ledger, and whether it spends
+billed QPU time. ``qanneal solve``, ``qanneal inspect`` and ``qanneal compare`` ask these;
+registering a sampler here also puts it through the conformance suite
+(``tests/samplers/test_conformance.py``).
+
+A polynomial formulation given to a sampler that samples BQMs but not polynomials is
+reduced to a BQM first (:func:`target_kind`).
 
 Example:
-    >>> get("sa").accepts
+    >>> get("sa").targets
     ('native', 'bqm')
     >>> sorted(names_for("native"))
     ['exact', 'pimc', 'sa', 'vqa']
+    >>> get("exact").limit("polynomial"), get("pimc").sweep_cost
+    (24, 'slices')
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-import dimod
-
-from qanneal.errors import SamplerError
-from qanneal.samplers.exact import NativeExactSolver
+from qanneal.errors import ResourceError, SamplerError
+from qanneal.samplers.base import parameters_for
+from qanneal.samplers.exact import MAX_EXACT_VARIABLES, ExactSampler
+from qanneal.samplers.ocean import OceanSampler
 from qanneal.samplers.pimc import PIMCSampler
-from qanneal.samplers.sa.sampler import NativeAnnealingSampler
+from qanneal.samplers.sa.sampler import AnnealingSampler
+from qanneal.samplers.vqa.sampler import MAX_VQA_QUBITS, VQASampler
 from qanneal.spec import suggest
 
-MAX_EXACT_BQM_VARIABLES = 22
+PLAIN_MODELS = ("perceptron", "binn")
+AUGMENTED_MODELS = (*PLAIN_MODELS, "augmented perceptron", "augmented binn")
+"""Native model types: samplers that score with ``model.energy`` also take models with
+``model.choices``; the numba kernels take plain perceptrons and BiNNs only."""
 
-
-class PolynomialAdapter:
-    """Presents a PolySampler's ``sample_poly`` as ``sample(polynomial)``."""
-
-    def __init__(self, sampler: Any) -> None:
-        self.sampler = sampler
-        self.parameters = sampler.parameters
-        self.properties = sampler.properties
-
-    def sample(self, polynomial: Any, **parameters: Any) -> dimod.SampleSet:
-        return self.sampler.sample_poly(polynomial, **parameters)
-
-
-class NativeModelAdapter:
-    """Presents a sampler's ``sample_model`` as ``sample(model)``, as the registry calls it."""
-
-    def __init__(self, sampler: Any) -> None:
-        self.sampler = sampler
-        self.parameters = sampler.parameters
-        self.properties = sampler.properties
-
-    def sample(self, model: Any, **parameters: Any) -> dimod.SampleSet:
-        try:
-            return self.sampler.sample_model(model, **parameters)
-        except TypeError as error:
-            if "no PIMC back-end" in str(error):
-                raise SamplerError(str(error)) from None
-            raise
-
-
-def _dwave(name: str) -> Callable[[], Any]:
-    def factory() -> Any:
-        import dwave.samplers
-
-        return getattr(dwave.samplers, name)()
-
-    return factory
-
-
-AUGMENTED_MODELS = ("perceptron", "binn", "augmented perceptron", "augmented binn")
-"""Native model types of samplers that score with ``model.energy`` (and so also take
-models with ``model.choices``); the numba kernels take plain perceptrons and BiNNs."""
-
-
-def _vqa() -> Any:
-    from qanneal.samplers.vqa.sampler import VQASampler  # lazy: numpy-only, but not needed here
-
-    return NativeModelAdapter(VQASampler())
+SWEEP_COSTS = ("spins", "slices", None)
+"""What one sweep costs in single-spin updates: ``spins`` — one per variable;
+``slices`` — one per variable and Trotter slice (``info["protocol"]["trotter"]``);
+None — the sampler flips no spins (its sweeps are optimiser steps)."""
 
 
 def _leap(name: str) -> Callable[[], Any]:
     def factory() -> Any:
-        from qanneal.leap.samplers import LeapSampler  # lazy: imports dwave-system
+        from qanneal.samplers.leap import LeapSampler  # lazy: imports dwave-system
 
         return LeapSampler(name)
 
@@ -91,78 +59,120 @@ def _leap(name: str) -> Callable[[], Any]:
 
 @dataclass(frozen=True)
 class SamplerEntry:
-    """One registry name: a description and a factory per accepted formulation kind."""
+    """One registry name: its class (``factory``) and its declared capabilities."""
 
     name: str
     description: str
-    factories: dict[str, Callable[[], Any]]
-    max_variables: int | None = None
-    native_models: tuple[str, ...] = ("perceptron", "binn")
+    factory: Callable[[], Any]
+    targets: tuple[str, ...]
+    native_models: tuple[str, ...] = PLAIN_MODELS
+    max_variables: Mapping[str, int] = field(default_factory=dict)
+    has_sweeps: bool = True  # num_sweeps is its budget (compare varies it)
+    sweep_cost: str | None = "spins"
+    exhaustive: bool = False  # reads are the lowest states of an enumeration
+    via_leap: bool = False  # submitted through the Leap ledger (qanneal.leap.run)
+    consumes_qpu: bool = False  # spends billed QPU / hybrid solver time
 
-    @property
-    def accepts(self) -> tuple[str, ...]:
-        return tuple(self.factories)
+    def create(self) -> Any:
+        return self.factory()
 
-    def create(self, kind: str) -> Any:
-        return self.factories[kind]()
+    def limit(self, kind: str) -> int | None:
+        """Most variables it takes in a target of ``kind`` (None: no limit of its own)."""
+        return self.max_variables.get(kind)
+
+    def check_size(self, kind: str, size: int) -> None:
+        """A ResourceError when a target of ``kind`` with ``size`` variables is too large."""
+        limit = self.limit(kind)
+        if limit is not None and size > limit:
+            raise ResourceError(
+                f"sampler {self.name!r} takes at most {limit} variables and this {kind} target "
+                f"has {size}: use sampler 'sa' or 'pimc', or a smaller model"
+            )
 
 
-REGISTRY: dict[str, SamplerEntry] = {
-    entry.name: entry
-    for entry in (
+def _entries() -> tuple[SamplerEntry, ...]:
+    exact_limits = dict.fromkeys(("native", "bqm", "polynomial"), MAX_EXACT_VARIABLES)
+    leap = (
+        ("qpu", "D-Wave QPU through Leap, minorminer embedding (needs a Leap token)", True),
+        ("qpu-clique", "D-Wave QPU through Leap, clique embedding (needs a token)", True),
+        ("hybrid", "Leap hybrid BQM solver (needs a Leap token)", True),
+        ("mock-qpu", "offline MockDWaveSampler (Pegasus P16), same path as qpu", False),
+    )
+    return (
         SamplerEntry(
             "exact",
-            "exhaustive enumeration: dimod ExactSolver on a BQM, numpy on native energies",
-            {"native": NativeExactSolver, "bqm": dimod.ExactSolver},
-            max_variables=MAX_EXACT_BQM_VARIABLES,
+            "exhaustive enumeration of the target's own variables (BQM, polynomial or a "
+            "model's weights): ground energy and degeneracy",
+            ExactSampler,
+            ("native", "bqm", "polynomial"),
             native_models=AUGMENTED_MODELS,
+            max_variables=exact_limits,
+            has_sweeps=False,
+            sweep_cost=None,
+            exhaustive=True,
         ),
         SamplerEntry(
             "sa",
             "simulated annealing: qanneal's numba Metropolis on native energies, "
             "dwave-samplers SimulatedAnnealingSampler on a BQM",
-            {"native": NativeAnnealingSampler, "bqm": _dwave("SimulatedAnnealingSampler")},
+            AnnealingSampler,
+            ("native", "bqm"),
         ),
         SamplerEntry(
             "pimc",
             "qanneal path-integral Monte Carlo (simulated quantum annealing): native "
             "perceptron/BiNN energy, BQM, or a HUBO natively (no reduction)",
-            {
-                "native": lambda: NativeModelAdapter(PIMCSampler()),
-                "bqm": PIMCSampler,
-                "polynomial": lambda: PolynomialAdapter(PIMCSampler()),
-            },
+            PIMCSampler,
+            ("native", "bqm", "polynomial"),
+            sweep_cost="slices",
         ),
         SamplerEntry(
             "vqa",
             "quantum hypernetwork: variational circuit trained on the loss (exact "
             "statevector or MPS), one optimisation run per read",
-            {"native": _vqa},
-            max_variables=128,  # qanneal.samplers.vqa.sampler.MAX_VQA_QUBITS
+            VQASampler,
+            ("native",),
             native_models=AUGMENTED_MODELS,
+            max_variables={"native": MAX_VQA_QUBITS},
+            sweep_cost=None,
         ),
-        SamplerEntry("tabu", "dwave-samplers TabuSampler", {"bqm": _dwave("TabuSampler")}),
+        SamplerEntry(
+            "tabu",
+            "dwave-samplers TabuSampler",
+            lambda: OceanSampler("TabuSampler"),
+            ("bqm",),
+            has_sweeps=False,
+        ),
         SamplerEntry(
             "steepest",
             "dwave-samplers SteepestDescentSampler (greedy descent from random states)",
-            {"bqm": _dwave("SteepestDescentSampler")},
+            lambda: OceanSampler("SteepestDescentSampler"),
+            ("bqm",),
+            has_sweeps=False,
         ),
         SamplerEntry(
             "pimc-dwave",
-            "dwave-samplers PathIntegralAnnealingSampler (simulated quantum annealing)",
-            {"bqm": _dwave("PathIntegralAnnealingSampler")},
+            "dwave-samplers PathIntegralAnnealingSampler (simulated quantum annealing; "
+            "continuous imaginary time: a sweep is counted as one worldline update per spin)",
+            lambda: OceanSampler("PathIntegralAnnealingSampler"),
+            ("bqm",),
         ),
         *(
-            SamplerEntry(name, description, {"bqm": _leap(name)})
-            for name, description in (
-                ("qpu", "D-Wave QPU through Leap, minorminer embedding (needs a Leap token)"),
-                ("qpu-clique", "D-Wave QPU through Leap, clique embedding (needs a token)"),
-                ("hybrid", "Leap hybrid BQM solver (needs a Leap token)"),
-                ("mock-qpu", "offline MockDWaveSampler (Pegasus P16), same path as qpu"),
+            SamplerEntry(
+                name,
+                description,
+                _leap(name),
+                ("bqm",),
+                has_sweeps=name == "mock-qpu",
+                via_leap=True,
+                consumes_qpu=billed,
             )
+            for name, description, billed in leap
         ),
     )
-}
+
+
+REGISTRY: dict[str, SamplerEntry] = {entry.name: entry for entry in _entries()}
 
 
 def get(name: str) -> SamplerEntry:
@@ -174,12 +184,17 @@ def get(name: str) -> SamplerEntry:
     return REGISTRY[name]
 
 
+def leap_names() -> list[str]:
+    """Names of the samplers that go through the Leap submissions ledger."""
+    return [name for name, entry in REGISTRY.items() if entry.via_leap]
+
+
 def target_kind(entry: SamplerEntry, kind: str) -> str | None:
     """What the sampler is given for a formulation kind: the same kind, or for a
     polynomial that the sampler cannot take natively, its reduction to a 'bqm'."""
-    if kind in entry.factories:
+    if kind in entry.targets:
         return kind
-    if kind == "polynomial" and "bqm" in entry.factories:
+    if kind == "polynomial" and "bqm" in entry.targets:
         return "bqm"
     return None
 
@@ -191,14 +206,12 @@ def _fits(entry: SamplerEntry, kind: str, model: str | None) -> bool:
 
 
 def names_for(kind: str, model: str | None = None) -> list[str]:
-    """Names of the samplers that accept a formulation kind ('native' or 'bqm'), and for
-    native energies, a model type ('perceptron' or 'binn')."""
+    """Names of the samplers that accept a formulation kind ('native', 'bqm' or
+    'polynomial'), and for native energies, a model type ('perceptron', 'binn', ...)."""
     return [name for name, entry in REGISTRY.items() if _fits(entry, kind, model)]
 
 
-def sampler_for(
-    name: str, kind: str, formulation: str, model: str | None = None
-) -> tuple[Any, str]:
+def resolve(name: str, kind: str, formulation: str, model: str | None = None) -> tuple[Any, str]:
     """(sampler object, the kind of target it takes) for this formulation, or a
     SamplerError listing the samplers that fit."""
     entry = get(name)
@@ -211,16 +224,9 @@ def sampler_for(
             f"sampler {name!r} cannot take {what}; "
             f"samplers that can: {', '.join(names_for(kind, model))}"
         )
-    return entry.create(target), target
+    return entry.create(), target
 
 
-def accepted_parameters(sampler: Any) -> set[str]:
-    """Keyword arguments a sampler's ``sample`` takes: its ``parameters`` and signature."""
-    names = set(getattr(sampler, "parameters", {}))
-    signature = inspect.signature(sampler.sample)
-    names.update(
-        p.name
-        for p in signature.parameters.values()
-        if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name != "self"
-    )
-    return names - {"bqm", "model", "polynomial"}
+def accepted_parameters(sampler: Any, kind: str) -> set[str]:
+    """Keyword arguments the sampler's entry point for ``kind`` takes."""
+    return parameters_for(sampler, kind)

@@ -161,7 +161,7 @@ def test_sampler_reads_are_runs_with_model_energies_and_are_reproducible():
     assert len(first) == 3 and first.info["timing"]["sampling_ns"] > 0
     assert first.record.energy == pytest.approx(model.energy(first.record.sample))
     assert np.array_equal(first.record.sample, again.record.sample)
-    assert set(sampler.parameters) >= {"depth", "bond_dim", "shots", "gradient", "seed"}
+    assert set(sampler.model_parameters) >= {"depth", "bond_dim", "shots", "gradient", "seed"}
     with pytest.raises(ResourceError, match="max_qubits = 4"):
         sampler.sample_model(model, max_qubits=4)
     with pytest.raises(SamplerError, match="backend = 'gpu' is not one of auto"):

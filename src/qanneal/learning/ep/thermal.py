@@ -150,10 +150,9 @@ class BQMPhases:
 
     def _sample(self, bqm: dimod.BinaryQuadraticModel, beta: float, seed: int) -> Any:
         if self.name == "sa":
-            from qanneal.samplers import registry
+            from qanneal.samplers import AnnealingSampler
 
-            sampler = registry.get("sa").create("bqm")
-            return sampler.sample(
+            return AnnealingSampler().sample(
                 bqm,
                 num_reads=self.num_reads,
                 num_sweeps=self.num_sweeps,

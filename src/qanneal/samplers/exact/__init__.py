@@ -1,5 +1,5 @@
-"""Brute-force enumeration of a native model energy (the exact oracle)."""
+"""Exact oracles: brute-force enumeration (``exact``) and exact statevector quantum annealing."""
 
-from qanneal.samplers.exact.solver import MAX_EXACT_VARIABLES, NativeExactSolver
+from qanneal.samplers.exact.solver import MAX_EXACT_VARIABLES, ExactSampler
 
-__all__ = ["MAX_EXACT_VARIABLES", "NativeExactSolver"]
+__all__ = ["MAX_EXACT_VARIABLES", "ExactSampler"]

@@ -1,76 +1,138 @@
-"""Exact ground states of a native model energy by enumerating all 2^n weight vectors.
+"""Exact ground states by enumerating every state of what the sampler is given.
 
-States are generated in chunks (Gray-code order is not needed: each chunk is the
-binary expansion of a range of integers) and scored with the model's vectorised
-``energy``; only the ``num_reads`` lowest states are kept, so memory stays
-O(chunk · P) whatever n is. ``info`` reports the ground energy and how many weight
-vectors reach it (the degeneracy), which tests and the dynamics module use as truth.
+:class:`ExactSampler` (registry name ``exact``) enumerates the variables of its target and
+nothing else: a BQM's variables, a polynomial's own variables (not its reduction to a
+BQM, which would add auxiliaries), or a native model's weights. States come in chunks
+(:func:`qanneal._states.enumerate_states`, the integer's bit i is variable i) and only the
+``num_reads`` lowest are kept, so memory stays O(chunk) whatever n is. ``info["exact"]``
+reports the ground energy and how many states reach it (the degeneracy), which tests and
+the comparison study use as truth.
 
 Example:
     >>> import numpy as np
     >>> from qanneal.models import BinaryPerceptron
     >>> model = BinaryPerceptron(3, np.array([[1, 1, -1]]), np.array([1]))
-    >>> sampleset = NativeExactSolver().sample(model, num_reads=2)
-    >>> float(sampleset.first.energy), sampleset.info["ground_degeneracy"]
+    >>> sampleset = ExactSampler().sample_model(model, num_reads=2)
+    >>> float(sampleset.first.energy), sampleset.info["exact"]["ground_degeneracy"]
     (0.0, 4)
 """
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, ClassVar
 
 import dimod
 import numpy as np
 
 from qanneal._states import enumerate_states
+from qanneal.errors import ResourceError
 from qanneal.models import BinaryModel
+from qanneal.samplers.base import (
+    NativeSampler,
+    Stopwatch,
+    check_num_reads,
+    check_seed,
+    current_control,
+    sampler_info,
+)
 
 MAX_EXACT_VARIABLES = 24
-_CHUNK_ENTRIES = 2**22  # states × patterns × widest layer per chunk
+_CHUNK_ENTRIES = 2**22  # states × (variables or patterns × widest layer) per chunk
+_TOLERANCE = 1e-9
+
+EnergyFunction = Callable[[np.ndarray], np.ndarray]  # (states, n) ±1 int8 -> (states,)
 
 
-class NativeExactSolver:
-    """Exhaustive search over the weights of a BinaryPerceptron / BinaryNeuralNetwork."""
+class ExactSampler(dimod.Sampler, dimod.PolySampler, NativeSampler):
+    """Exhaustive search over a BQM, a polynomial or a native model's weights (n ≤ 24)."""
 
-    parameters: ClassVar[dict[str, list[str]]] = {"num_reads": []}
+    parameters: ClassVar[dict[str, list[str]]] = {"num_reads": [], "seed": []}
+    model_parameters: ClassVar[dict[str, list[str]]] = {"num_reads": [], "seed": []}
     properties: ClassVar[dict[str, Any]] = {"max_variables": MAX_EXACT_VARIABLES}
 
-    def sample(self, model: BinaryModel, *, num_reads: int = 10) -> dimod.SampleSet:
-        n = model.num_variables
-        if n > MAX_EXACT_VARIABLES:
-            raise ValueError(
-                f"exact enumeration of {n} variables is too large "
-                f"(limit {MAX_EXACT_VARIABLES}); use sampler 'sa'"
-            )
-        start = time.perf_counter_ns()
+    def sample(
+        self, bqm: dimod.BinaryQuadraticModel, *, num_reads: int = 10, seed: int | None = None
+    ) -> dimod.SampleSet:
+        """The ``num_reads`` lowest states of ``bqm`` (``seed`` is accepted and unused:
+        enumeration is deterministic)."""
+        labels = list(bqm.variables)
+        return _enumerate(_labelled_energies(bqm, labels), labels, bqm.vartype, num_reads, seed)
+
+    def sample_poly(  # type: ignore[override]  # keyword-only, as every qanneal entry point
+        self, polynomial: dimod.BinaryPolynomial, *, num_reads: int = 10, seed: int | None = None
+    ) -> dimod.SampleSet:
+        """The ``num_reads`` lowest states of the polynomial over its own variables."""
+        labels = list(polynomial.variables)
+        energies = _labelled_energies(polynomial, labels)
+        return _enumerate(energies, labels, polynomial.vartype, num_reads, seed)
+
+    def sample_model(
+        self, model: BinaryModel, *, num_reads: int = 10, seed: int | None = None
+    ) -> dimod.SampleSet:
+        """The ``num_reads`` lowest weight vectors of the model's native energy."""
+
+        def energies(states: np.ndarray) -> np.ndarray:
+            return np.atleast_1d(np.asarray(model.energy(states), dtype=np.float64))
+
         width = max([model.num_inputs, *getattr(model, "hidden", [])])
-        chunk = max(1, _CHUNK_ENTRIES // max(1, model.num_patterns * width))
-        best_states = np.empty((0, n), dtype=np.int8)
-        best_energies = np.empty(0)
-        ground, degeneracy = np.inf, 0
-        for first in range(0, 2**n, chunk):
-            states = enumerate_states(first, min(first + chunk, 2**n), n)
-            energies = np.atleast_1d(np.asarray(model.energy(states), dtype=np.float64))
-            low = energies.min()
-            if low < ground - 1e-9:
-                ground, degeneracy = low, 0
-            degeneracy += int(np.sum(np.abs(energies - ground) <= 1e-9))
-            keep = np.argsort(energies, kind="stable")[:num_reads]
-            best_states = np.vstack([best_states, states[keep]])
-            best_energies = np.concatenate([best_energies, energies[keep]])
-            order = np.argsort(best_energies, kind="stable")[:num_reads]
-            best_states, best_energies = best_states[order], best_energies[order]
-        info = {
-            "timing": {"sampling_ns": time.perf_counter_ns() - start},
-            "ground_energy": float(ground),
-            "ground_degeneracy": degeneracy,
-            "num_states": 2**n,
-        }
-        return dimod.SampleSet.from_samples(
-            (best_states, model.variables),
-            vartype=dimod.SPIN,
-            energy=best_energies,
-            info=info,
-            sort_labels=False,
+        cost = max(1, model.num_patterns * width)
+        return _enumerate(energies, list(model.variables), dimod.SPIN, num_reads, seed, cost)
+
+
+def _labelled_energies(target: Any, labels: Sequence[Hashable]) -> EnergyFunction:
+    binary = target.vartype is dimod.BINARY
+
+    def energies(states: np.ndarray) -> np.ndarray:
+        values = (states + 1) // 2 if binary else states
+        return np.asarray(target.energies((values, labels)), dtype=np.float64)
+
+    return energies
+
+
+def _enumerate(
+    energies: EnergyFunction,
+    labels: list[Hashable],
+    vartype: dimod.Vartype,
+    num_reads: int,
+    seed: int | None,
+    cost_per_state: int = 0,
+) -> dimod.SampleSet:
+    num_reads, seed = check_num_reads(num_reads), check_seed(seed)
+    n = len(labels)
+    if n > MAX_EXACT_VARIABLES:
+        raise ResourceError(
+            f"sampler 'exact' enumerates 2^n states and takes at most {MAX_EXACT_VARIABLES} "
+            f"variables; this target has {n}: use sampler 'sa' or a smaller model"
         )
+    watch = Stopwatch()
+    chunk = max(1, _CHUNK_ENTRIES // max(1, cost_per_state or n))
+    best_states = np.empty((0, n), dtype=np.int8)
+    best_energies = np.empty(0)
+    ground, degeneracy = np.inf, 0
+    control = current_control()
+    total = 2**n
+    for first in range(0, total, chunk):
+        states = enumerate_states(first, min(first + chunk, total), n)
+        values = energies(states)
+        low = values.min()
+        if low < ground - _TOLERANCE:
+            ground, degeneracy = low, 0
+        degeneracy += int(np.sum(np.abs(values - ground) <= _TOLERANCE))
+        keep = np.argsort(values, kind="stable")[:num_reads]
+        best_states = np.vstack([best_states, states[keep]])
+        best_energies = np.concatenate([best_energies, values[keep]])
+        order = np.argsort(best_energies, kind="stable")[:num_reads]
+        best_states, best_energies = best_states[order], best_energies[order]
+        control.checkpoint(min(first + chunk, total), total)
+    watch.lap("sampling_ns")
+    info = sampler_info(
+        watch,
+        {"method": "enumeration", "num_states": total},
+        "exact",
+        {"ground_energy": float(ground), "ground_degeneracy": degeneracy, "num_states": total},
+    )
+    values = best_states if vartype is dimod.SPIN else (best_states + 1) // 2
+    return dimod.SampleSet.from_samples(
+        (values, labels), vartype=vartype, energy=best_energies, info=info, sort_labels=False
+    )

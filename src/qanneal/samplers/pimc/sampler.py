@@ -23,7 +23,6 @@ runs).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
@@ -31,6 +30,7 @@ import dimod
 import numpy as np
 
 from qanneal.models import BinaryModel
+from qanneal.samplers.base import NativeSampler, Stopwatch, check_num_reads, draw_seed
 from qanneal.samplers.pimc import _kernels
 from qanneal.samplers.pimc._backends import single_flip_energies
 from qanneal.samplers.pimc.packing import Packed, pack_bqm, pack_model, pack_polynomial
@@ -44,7 +44,6 @@ from qanneal.samplers.schedules import (
 
 MOVES = ("local", "global", "cluster")
 DEFAULT_MOVES = ("local", "cluster")
-MAX_SEED = 2**31 - 1
 
 
 def _flip_energies(packed: Packed, rng: np.random.Generator, states: int = 2) -> np.ndarray:
@@ -74,7 +73,7 @@ def _run(packed, betas, jperps, moves, final_betas, initial, seeds, trace_every)
     )
 
 
-class PIMCSampler(dimod.Sampler, dimod.PolySampler):
+class PIMCSampler(dimod.Sampler, dimod.PolySampler, NativeSampler):
     """Discrete-time path-integral Monte Carlo on a BQM, a HUBO or a native perceptron."""
 
     parameters: ClassVar[dict[str, list[str]]] = {
@@ -91,6 +90,7 @@ class PIMCSampler(dimod.Sampler, dimod.PolySampler):
         "trace_every": [],
         "all_slices": [],
     }
+    model_parameters = parameters
     properties: ClassVar[dict[str, Any]] = {"moves": MOVES, "gamma_shapes": GAMMA_SHAPES}
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, **parameters: Any) -> dimod.SampleSet:
@@ -133,40 +133,46 @@ class PIMCSampler(dimod.Sampler, dimod.PolySampler):
         trace_every: int = 0,
         all_slices: bool = False,
     ) -> dimod.SampleSet:
-        start = time.perf_counter_ns()
+        watch = Stopwatch()
+        seed = draw_seed(seed)
         rng = np.random.default_rng(seed)
-        _check_counts(num_reads=num_reads, num_sweeps=num_sweeps, trotter=trotter)
+        check_num_reads(num_reads)
+        _check_counts(num_sweeps=num_sweeps, trotter=trotter)
         unknown = set(moves) - set(MOVES)
         if unknown or not moves:
             raise ValueError(f"moves = {list(moves)!r}: choose from {', '.join(MOVES)}")
         betas, gammas = _schedules(packed, rng, num_sweeps, beta, gamma_schedule, beta_schedule)
         jperps = trotter_coupling(betas, gammas, trotter)
         initial = _initial(initial_states, packed, vartype, num_reads, trotter, rng)
-        seeds = rng.integers(MAX_SEED, size=num_reads)
+        seeds = rng.integers(2**31 - 1, size=num_reads)
         final = np.full(int(final_classical_sweeps), betas[-1])
         flags = tuple(int(m in moves) for m in MOVES)
-        prepared = time.perf_counter_ns()
+        watch.lap("preprocessing_ns")
         spins, slice_energies, counts, trace = _run(
             packed, betas, jperps, flags, final, initial, seeds, trace_every
         )
-        sampled = time.perf_counter_ns()
+        watch.lap("sampling_ns")
         sampleset = _sampleset(packed, vartype, energies, spins, slice_energies, all_slices)
+        watch.lap("postprocessing_ns")
         sampleset.info.update(
             {
-                "timing": {
-                    "preprocessing_ns": prepared - start,
-                    "sampling_ns": sampled - prepared,
-                    "postprocessing_ns": time.perf_counter_ns() - sampled,
+                "timing": watch.timing(),
+                "protocol": {
+                    "seed": seed,
+                    "num_sweeps": int(num_sweeps),
+                    "trotter": int(trotter),
+                    "moves": [m for m in MOVES if m in moves],
+                    "beta_schedule": betas.tolist(),
+                    "gamma_schedule": gammas.tolist(),
+                    "final_classical_sweeps": int(final_classical_sweeps),
                 },
-                "beta_schedule": betas.tolist(),
-                "gamma_schedule": gammas.tolist(),
-                "trotter": trotter,
-                "moves": [m for m in MOVES if m in moves],
-                "acceptance": _acceptance(counts),
-                "trace": {
-                    "every": trace_every,
-                    "mean_energy": (trace[:, :, 0] + packed.offset).tolist(),
-                    "overlap": trace[:, :, 1].tolist(),
+                "pimc": {
+                    "acceptance": _acceptance(counts),
+                    "trace": {
+                        "every": trace_every,
+                        "mean_energy": (trace[:, :, 0] + packed.offset).tolist(),
+                        "overlap": trace[:, :, 1].tolist(),
+                    },
                 },
             }
         )

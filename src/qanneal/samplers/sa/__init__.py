@@ -1,0 +1,1 @@
+"""Simulated annealing on native energies (and dwave-samplers SA on BQMs)."""

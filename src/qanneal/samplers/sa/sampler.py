@@ -4,35 +4,41 @@ Single-spin Metropolis with sequential sweeps over the weights and a β schedule
 from :mod:`qanneal.samplers.schedules`; the energy change of a flip is computed from
 cached stabilities (perceptron) or pre-activations (BiNN) by the PIMC driver
 (:mod:`qanneal.samplers.pimc._kernels`) run with one Trotter slice and no quantum term,
-so SA and PIMC share every energy back-end. The API mirrors dwave-samplers'
-``SimulatedAnnealingSampler`` (keyword-only ``num_reads``, ``num_sweeps``,
-``beta_range``, ``beta_schedule_type``, ``seed``, ``initial_states``), but ``sample``
-takes a model instead of a BQM.
+so SA and PIMC share every energy back-end. :class:`AnnealingSampler` (registry name
+``sa``) has two entry points: ``sample_model(model)`` runs that native SA (keyword-only
+``num_reads``, ``num_sweeps``, ``beta_range``, ``beta_schedule_type``, ``seed``,
+``initial_states``, as dwave-samplers' ``SimulatedAnnealingSampler`` names them), and
+``sample(bqm)`` hands a BQM to dwave-samplers' ``SimulatedAnnealingSampler`` itself
+(through :class:`~qanneal.samplers.ocean.OceanSampler`).
 
 Example:
     >>> import numpy as np
     >>> from qanneal.models import BinaryPerceptron
     >>> rng = np.random.default_rng(0)
     >>> model = BinaryPerceptron(5, rng.choice([-1, 1], (3, 5)), np.array([1, -1, 1]))
-    >>> sampleset = NativeAnnealingSampler().sample(model, num_reads=2, num_sweeps=100, seed=1)
+    >>> sampleset = AnnealingSampler().sample_model(model, num_reads=2, num_sweeps=100, seed=1)
     >>> len(sampleset), float(sampleset.first.energy)
     (2, 0.0)
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any, ClassVar
 
 import dimod
 import numpy as np
 
 from qanneal.models import BinaryModel, BinaryNeuralNetwork, BinaryPerceptron
+from qanneal.samplers.base import (
+    NativeSampler,
+    Stopwatch,
+    check_num_reads,
+    draw_seed,
+)
+from qanneal.samplers.ocean import OceanSampler
 from qanneal.samplers.pimc import _kernels as pimc_kernels
 from qanneal.samplers.pimc.packing import pack_model
 from qanneal.samplers.schedules import SCHEDULE_TYPES, beta_schedule, default_beta_range
-
-MAX_SEED = 2**32 - 1
 
 
 def random_spins(rng: np.random.Generator, num_reads: int, num_variables: int) -> np.ndarray:
@@ -72,10 +78,11 @@ def flip_energy_sample(model: BinaryModel, rng: np.random.Generator, states: int
     return np.concatenate(changes)
 
 
-class NativeAnnealingSampler:
-    """Metropolis simulated annealing directly on a BinaryPerceptron / BinaryNeuralNetwork."""
+class AnnealingSampler(dimod.Sampler, NativeSampler):
+    """Simulated annealing: qanneal's Metropolis directly on a BinaryPerceptron /
+    BinaryNeuralNetwork (``sample_model``), dwave-samplers' on a BQM (``sample``)."""
 
-    parameters: ClassVar[dict[str, list[str]]] = {
+    model_parameters: ClassVar[dict[str, list[str]]] = {
         "num_reads": [],
         "num_sweeps": [],
         "beta_range": [],
@@ -85,7 +92,18 @@ class NativeAnnealingSampler:
     }
     properties: ClassVar[dict[str, Any]] = {"beta_schedule_options": SCHEDULE_TYPES}
 
-    def sample(
+    def __init__(self) -> None:
+        self.bqm_sampler = OceanSampler("SimulatedAnnealingSampler")
+
+    @property
+    def parameters(self) -> dict[str, list[str]]:
+        return self.bqm_sampler.parameters
+
+    def sample(self, bqm: dimod.BinaryQuadraticModel, **parameters: Any) -> dimod.SampleSet:
+        """dwave-samplers' simulated annealing on ``bqm`` (its parameters)."""
+        return self.bqm_sampler.sample(bqm, **parameters)
+
+    def sample_model(
         self,
         model: BinaryModel,
         *,
@@ -96,26 +114,27 @@ class NativeAnnealingSampler:
         seed: int | None = None,
         initial_states: Any = None,
     ) -> dimod.SampleSet:
-        if num_reads < 1:
-            raise ValueError(f"num_reads = {num_reads} must be >= 1")
+        check_num_reads(num_reads)
+        seed = draw_seed(seed)
         rng = np.random.default_rng(seed)
-        start = time.perf_counter_ns()
+        watch = Stopwatch()
         if beta_range is None:
             beta_range = default_beta_range(flip_energy_sample(model, rng))
         betas = beta_schedule(beta_range, num_sweeps, beta_schedule_type)
         initial = initial_spins(initial_states, model, num_reads, rng)
-        kernel_seed = int(rng.integers(MAX_SEED))
-        preprocessed = time.perf_counter_ns()
+        kernel_seed = int(rng.integers(2**32 - 1))
+        watch.lap("preprocessing_ns")
         spins, energies = run_kernel(model, betas, initial, kernel_seed)
-        sampled = time.perf_counter_ns()
+        watch.lap("sampling_ns")
         info = {
-            "timing": {
-                "preprocessing_ns": preprocessed - start,
-                "sampling_ns": sampled - preprocessed,
+            "timing": watch.timing(),
+            "protocol": {
+                "seed": seed,
+                "num_sweeps": int(num_sweeps),
+                "beta_range": [float(b) for b in beta_range],
+                "beta_schedule_type": beta_schedule_type,
             },
-            "beta_range": [float(b) for b in beta_range],
-            "beta_schedule_type": beta_schedule_type,
-            "num_sweeps": int(num_sweeps),
+            "sa": {},
         }
         return dimod.SampleSet.from_samples(
             (spins, model.variables),

@@ -16,12 +16,11 @@ Example:
     >>> sampleset = VQASampler().sample_model(model, num_reads=2, depth=1, num_sweeps=60,
     ...                                       seed=3)
     >>> float(sampleset.first.energy), sorted(sampleset.info["timing"])
-    (0.0, ['sampling_ns'])
+    (0.0, ['sampling_ns', 'total_ns'])
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -30,6 +29,7 @@ import numpy as np
 
 from qanneal.errors import ResourceError, SamplerError
 from qanneal.models import BinaryModel
+from qanneal.samplers.base import NativeSampler, Stopwatch, check_num_reads, draw_seed
 from qanneal.samplers.vqa.analysis import summarise_networks
 from qanneal.samplers.vqa.ansatz import Ansatz
 from qanneal.samplers.vqa.cost import DiagonalCost, bits_to_spins
@@ -123,10 +123,10 @@ def train_hypernetwork(
     return HypernetworkResult(estimator, training, bits, summary)
 
 
-class VQASampler:
+class VQASampler(NativeSampler):
     """Variational quantum hypernetwork of a native model (registry name ``vqa``)."""
 
-    parameters: ClassVar[dict[str, list[str]]] = {
+    model_parameters: ClassVar[dict[str, list[str]]] = {
         "num_reads": [],
         "seed": [],
         "depth": [],
@@ -181,7 +181,9 @@ class VQASampler:
                 f"has {model.num_variables} (each circuit costs ~n ms); use a smaller model "
                 "or raise max_qubits (--param max_qubits=...)"
             )
-        start = time.perf_counter_ns()
+        check_num_reads(num_reads)
+        seed = draw_seed(seed)
+        watch = Stopwatch()
         result = train_hypernetwork(
             model,
             depth=depth,
@@ -203,15 +205,31 @@ class VQASampler:
         chosen = result.bits[np.arange(num_reads), np.argmin(costs, axis=1)]
         spins = bits_to_spins(chosen)
         energies = np.atleast_1d(np.asarray(model.energy(spins), dtype=np.float64))
+        watch.lap("sampling_ns")
         info = {
-            "timing": {"sampling_ns": time.perf_counter_ns() - start},
-            "backend": result.estimator.backend,
-            "gradient": result.training.method,
-            "num_qubits": model.num_variables,
-            "num_parameters": result.estimator.ansatz.num_parameters,
-            "final_expectation": result.training.final_energy.tolist(),
-            "circuits_per_run": result.training.circuits,
-            "distribution": result.summary,
+            "timing": watch.timing(),
+            "protocol": {
+                "seed": seed,
+                "num_sweeps": int(num_sweeps),
+                "depth": int(depth),
+                "learning_rate": float(learning_rate),
+                "backend": result.estimator.backend,
+                "gradient": result.training.method,
+                "optimizer": optimizer,
+                "bond_dim": int(bond_dim),
+                "shots": shots,
+                "rotations": rotations,
+                "entangler": entangler,
+                "initial": initial,
+                "num_samples": int(num_samples),
+            },
+            "vqa": {
+                "num_qubits": model.num_variables,
+                "num_parameters": result.estimator.ansatz.num_parameters,
+                "final_expectation": result.training.final_energy.tolist(),
+                "circuits_per_run": result.training.circuits,
+                "distribution": result.summary,
+            },
         }
         return dimod.SampleSet.from_samples(
             (spins, model.variables),

@@ -1,9 +1,10 @@
-"""The Leap samplers of the registry: ``qpu``, ``qpu-clique``, ``hybrid`` and ``mock-qpu``.
+"""The Leap samplers of the registry: ``qpu``, ``qpu-clique``, ``hybrid`` and ``mock-qpu``
+(the machinery they use — embedding, chains, the ledger — is :mod:`qanneal.leap`).
 
 Each is a :class:`dimod.Sampler` on BQMs. Called directly (``sample(bqm)``) it embeds,
-submits, waits and unembeds with no ledger — handy from Python. ``qanneal.solve`` sees
-``submits_to_leap`` and goes through :func:`qanneal.leap.run.solve_on_leap` instead, which
-records every submission in the ledger before waiting.
+submits, waits and unembeds with no ledger — handy from Python. Their registry entries
+declare ``via_leap``, so ``qanneal.solve`` goes through :func:`qanneal.leap.run.solve_on_leap`
+instead, which records every submission in the ledger before waiting.
 
 Example (offline):
     >>> import dimod
@@ -12,8 +13,8 @@ Example (offline):
     >>> sampleset = LeapSampler("mock-qpu").sample(bqm, num_reads=4, seed=2, pegasus_size=2)
     >>> {v: int(x) for v, x in sampleset.first.sample.items()}
     {'a': 1, 'b': 1, 'c': 1}
-    >>> sampleset.info["qpu"]["logical_qubits"]
-    3
+    >>> sampleset.info["qpu"]["logical_qubits"], sorted(sampleset.info["timing"])
+    (3, ['embedding_ns', 'sampling_ns', 'total_ns'])
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import numpy as np
 from qanneal.leap.client import connect
 from qanneal.leap.plan import make_plan, parameter_names
 from qanneal.leap.submit import Session, sample_plan
+from qanneal.samplers.base import Stopwatch, check_num_reads, draw_seed
 
 DESCRIPTIONS = {
     "qpu": "D-Wave QPU through Leap (DWaveSampler), minorminer embedding cached on disk; "
@@ -41,8 +43,6 @@ DESCRIPTIONS = {
 
 class LeapSampler(dimod.Sampler):
     """Leap sampler ``name`` ('qpu', 'qpu-clique', 'hybrid' or 'mock-qpu')."""
-
-    submits_to_leap = True
 
     def __init__(self, name: str) -> None:
         if name not in DESCRIPTIONS:
@@ -66,13 +66,30 @@ class LeapSampler(dimod.Sampler):
         *,
         num_reads: int = 10,
         seed: int | None = None,
-        num_sweeps: int = 1000,
         **params: Any,
     ) -> dimod.SampleSet:
         """Embed, submit, wait and unembed ``bqm`` (no ledger); ``info["qpu"]`` holds
-        qubit counts, chain lengths and the chain-break fraction."""
-        if seed is None:
-            seed = int(np.random.SeedSequence().generate_state(1)[0])
+        qubit counts, chain lengths and the chain-break fraction. ``params`` are those of
+        ``parameters`` (``num_sweeps`` only for the mock, whose classical sampler it budgets)."""
+        unknown = set(params) - set(self.parameters)
+        if unknown:
+            raise TypeError(
+                f"sampler {self.name!r} takes no parameter(s) {', '.join(sorted(unknown))}; its "
+                f"parameters: {', '.join(sorted(self.parameters))}"
+            )
+        check_num_reads(num_reads)
+        seed = draw_seed(seed)
+        watch = Stopwatch()
+        num_sweeps = params.pop("num_sweeps", 1000)
+        protocol = {"sampler": self.name, "seed": seed, "num_reads": num_reads, **params}
+        if self.name == "mock-qpu":
+            protocol["num_sweeps"] = num_sweeps
+        if not bqm.num_variables:  # nothing to embed or submit: every read is the offset
+            watch.lap("sampling_ns")
+            info = {"timing": watch.timing(), "protocol": protocol, "qpu": {"submitted": False}}
+            return dimod.SampleSet.from_samples_bqm(
+                (np.zeros((num_reads, 0), dtype=np.int8), []), bqm, info=info
+            )
         options = {"num_sweeps": num_sweeps, **params}
         with tempfile.TemporaryDirectory() as store:
             connection = connect(self.name, store=store, seed=seed, options=options)
@@ -86,9 +103,12 @@ class LeapSampler(dimod.Sampler):
                     params=params,
                     cache_dir=None,
                 )
+                watch.lap("embedding_ns")
                 session = Session({"run_id": "direct", "plan": plan}, None, connection)
                 logical, report = sample_plan(bqm, plan, session)
             finally:
                 connection.close()
-        logical.info["qpu"] = report
+        watch.lap("sampling_ns")
+        report["timing_us"] = logical.info.pop("qpu_timing", {})  # as the solver reports it
+        logical.info.update({"timing": watch.timing(), "protocol": protocol, "qpu": report})
         return logical
