@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from qanneal.errors import SamplerError
-from qanneal.leap.kerberos import BRANCHES, _runnables, check_settings, run_read
+from qanneal.leap.kerberos import BRANCHES, _runnables, check_settings, run_read, subproblem_qpu
 from qanneal.leap.subproblems import MockQPU
 
 SETTINGS = {
@@ -26,7 +26,8 @@ SETTINGS = {
 
 def test_a_run_reports_one_subproblem_per_iteration():
     bqm = dimod.generators.ran_r(1, 14, seed=3)
-    sample, read = run_read(bqm, MockQPU(pegasus_size=3), SETTINGS, np.random.default_rng(2))
+    qpu = subproblem_qpu(MockQPU(pegasus_size=3), SETTINGS, seed=4)
+    sample, read = run_read(bqm, qpu, SETTINGS, np.random.default_rng(2))
     assert sample.shape == (14,) and set(np.unique(sample)) <= {-1, 1}
     assert read["energy"] == pytest.approx(
         bqm.energy(dict(zip(bqm.variables, sample, strict=True)))
@@ -34,6 +35,8 @@ def test_a_run_reports_one_subproblem_per_iteration():
     assert len(read["qpu_calls"]) == read["iterations"] >= SETTINGS["convergence"]
     assert all(call["size"] <= SETTINGS["max_subproblem_size"] for call in read["qpu_calls"])
     assert [c["embedding_source"] for c in read["qpu_calls"]][:2] == ["search", "cache"]
+    _, again = run_read(bqm, qpu, SETTINGS, np.random.default_rng(3))  # a second read
+    assert again["qpu_calls"] and again["qpu_calls"][0]["embedding_source"] == "cache"
 
 
 def test_settings_out_of_range_are_named():

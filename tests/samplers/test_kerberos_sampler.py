@@ -33,8 +33,8 @@ def test_reads_reach_the_exact_ground_state(sampler, problem):
 
 
 def test_a_seed_reproduces_a_run(sampler, problem):
-    first = sampler.sample(problem, num_reads=2, seed=5, **SMALL)
-    again = sampler.sample(problem, num_reads=2, seed=5, **SMALL)
+    first = sampler.sample(problem, num_reads=1, seed=5, **SMALL)
+    again = sampler.sample(problem, num_reads=1, seed=5, **SMALL)
     assert np.array_equal(first.record.sample, again.record.sample)
     assert first.info["kerberos"] == again.info["kerberos"]
 
@@ -45,7 +45,7 @@ def test_report_counts_subproblems_and_improvements(sampler, problem):
     iterations = sum(read["iterations"] for read in report["reads"])
     assert report["qpu_subproblems"] == iterations  # one QPU subproblem per iteration
     assert report["subproblem_sizes"]["max"] <= SMALL["max_subproblem_size"]
-    assert report["embedding_searches"] == 2  # one clique embedding per read (one size)
+    assert report["embedding_searches"] == 1  # one clique embedding, reused by every read
     total = sum(report["improvements"].values())
     assert 1 <= total <= iterations
     assert report["qpu_improvement_share"] == pytest.approx(report["improvements"]["qpu"] / total)

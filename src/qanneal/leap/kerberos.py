@@ -31,8 +31,8 @@ Example (offline: QPU subproblems on a mock Pegasus P4):
     ...             "max_subproblem_size": 8, "qpu_reads": 10, "qpu_params": None,
     ...             "sa_sweeps": 200, "tabu_restarts": 5, "tabu_timeout": 20, "race": False,
     ...             "embedding": "clique"}
-    >>> sample, read = run_read(bqm, MockQPU(pegasus_size=4), settings,
-    ...                         np.random.default_rng(1))
+    >>> qpu = subproblem_qpu(MockQPU(pegasus_size=4), settings, seed=1)
+    >>> sample, read = run_read(bqm, qpu, settings, np.random.default_rng(1))
     >>> len(sample), read["iterations"] == len(read["qpu_calls"]), read["subproblem_size"]
     (20, True, 8)
 """
@@ -200,40 +200,44 @@ def summary(reads: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def run_read(
-    bqm: dimod.BQM,
-    qpu: Any,
-    settings: dict[str, Any],
-    rng: np.random.Generator,
-    cache_dir: str | Path | None = None,
-) -> tuple[np.ndarray, dict[str, Any]]:
-    """One run of the loop from a random state: (best sample in ``bqm``'s variable order,
-    its report). ``qpu`` is a structured sampler or a factory ``seed -> sampler``."""
-    import hybrid
-
-    qpu_seed = int(rng.integers(2**31))
-    sampler = qpu(qpu_seed) if callable(qpu) and not hasattr(qpu, "sample") else qpu
-    counter = SubproblemQPU(
+def subproblem_qpu(
+    qpu: Any, settings: dict[str, Any], seed: int, cache_dir: str | Path | None = None
+) -> SubproblemQPU:
+    """The subproblem sampler of one call: ``qpu`` is a structured sampler or a factory
+    ``seed -> sampler`` (built once, so its embeddings serve every read)."""
+    sampler = qpu(seed) if callable(qpu) and not hasattr(qpu, "sample") else qpu
+    return SubproblemQPU(
         sampler,
         num_reads=settings["qpu_reads"],
         embedding=settings["embedding"],
         qpu_params=settings["qpu_params"],
-        seed=qpu_seed,
+        seed=seed,
         cache_dir=cache_dir,
     )
+
+
+def run_read(
+    bqm: dimod.BQM, qpu: SubproblemQPU, settings: dict[str, Any], rng: np.random.Generator
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """One run of the loop from a random state: (best sample in ``bqm``'s variable order,
+    its report with the QPU subproblems it sent)."""
+    import hybrid
+
+    bqm = dimod.BQM(bqm, dtype=np.float64)  # dwave-hybrid needs indexable variables (no DictBQM)
     size = settings["max_subproblem_size"]
     if settings["embedding"] == "clique":  # small enough for the QPU's largest clique
-        size = min(size, counter.largest_clique())
+        size = min(size, qpu.largest_clique())
     tally: dict[str, Any] = {"iterations": 0, "improvements": dict.fromkeys(BRANCHES[1:], 0)}
     values = np.array(sorted(bqm.vartype.value))
     start = values[rng.integers(0, 2, bqm.num_variables)]
     state = hybrid.State.from_sample(dict(zip(bqm.variables, start.tolist(), strict=True)), bqm)
-    workflow = _workflow(counter, {**settings, "max_subproblem_size": size}, rng, tally)
+    first_call = len(qpu.calls)
+    workflow = _workflow(qpu, {**settings, "max_subproblem_size": size}, rng, tally)
     best = workflow.run(state).result().samples.change_vartype(bqm.vartype).first
     read = {
         "energy": float(best.energy),
         "subproblem_size": size,
         **tally,
-        "qpu_calls": counter.calls,
+        "qpu_calls": qpu.calls[first_call:],
     }
     return np.array([best.sample[v] for v in bqm.variables]), read

@@ -33,6 +33,7 @@ Example:
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Hashable
@@ -88,21 +89,35 @@ class MockQPU:
 
     def __call__(self, seed: int) -> Any:
         from dwave.samplers import SimulatedAnnealingSampler
-        from dwave.system.testing import MockDWaveSampler
 
         child = self.noise if self.noise is not None else SimulatedAnnealingSampler()
-        return MockDWaveSampler(
-            topology_type="pegasus",
-            topology_shape=[self.pegasus_size],
-            substitute_sampler=_Reseeding(child, seed),
-            substitute_kwargs={"num_sweeps": self.num_sweeps},
-        )
+        mock = copy.copy(_structure(self.pegasus_size))  # shares the (read-only) graph
+        mock.substitute_sampler = _Reseeding(child, seed)
+        mock.substitute_kwargs = {"num_sweeps": self.num_sweeps}
+        return mock
+
+
+_STRUCTURES: dict[int, Any] = {}
+_STRUCTURES_LOCK = threading.Lock()
+
+
+def _structure(pegasus_size: int) -> Any:
+    """A MockDWaveSampler of that Pegasus size, built once per process (building the P16
+    graph takes about a second); callers sample only through shallow copies of it."""
+    from dwave.system.testing import MockDWaveSampler
+
+    with _STRUCTURES_LOCK:
+        if pegasus_size not in _STRUCTURES:
+            _STRUCTURES[pegasus_size] = MockDWaveSampler(
+                topology_type="pegasus", topology_shape=[pegasus_size]
+            )
+        return _STRUCTURES[pegasus_size]
 
 
 class SubproblemQPU:
     """Samples subproblems on a structured QPU sampler (``nodelist``, ``edgelist``,
     ``properties``) and records every call in :attr:`calls` (size, qubits, chains, chain
-    breaks, embedding source and seconds). One instance per run: it is not shared."""
+    breaks, embedding source and seconds). Not thread-safe: one instance per call."""
 
     def __init__(
         self,
@@ -129,10 +144,21 @@ class SubproblemQPU:
         self._structures: dict[Any, Any] = {}
         self.calls: list[dict[str, Any]] = []
         self._embedding_ns = 0
+        self._graph: Any = None
+        self._largest: int | None = None
+
+    @property
+    def graph(self) -> Any:
+        """The QPU's working graph (networkx), built once."""
+        if self._graph is None:
+            self._graph = self.qpu.to_networkx_graph()
+        return self._graph
 
     def largest_clique(self) -> int:
         """Variables of the largest clique the QPU graph embeds (busclique, cached)."""
-        return emb.largest_clique(self.qpu.to_networkx_graph())
+        if self._largest is None:
+            self._largest = emb.largest_clique(self.graph)
+        return self._largest
 
     def _find(self, bqm: dimod.BQM) -> tuple[list[list[int]], str, Any]:
         """(chains, source, cache key) of a subproblem relabelled 0…n−1 (timed)."""
@@ -146,8 +172,7 @@ class SubproblemQPU:
         if self.embedding == "clique":
             key: Any = bqm.num_variables
             if key not in self._chains:
-                graph = self.qpu.to_networkx_graph()
-                self._chains[key] = emb.clique_chains(bqm, graph)
+                self._chains[key] = emb.clique_chains(bqm, self.graph)
                 return self._chains[key], "search", key
             return self._chains[key], "cache", key
         key = emb.structure_hash(bqm, self.edgelist, "minorminer")
@@ -159,7 +184,7 @@ class SubproblemQPU:
             return stored, "cache", key
         found = emb.find_chains(bqm, self.edgelist, seed=self.seed)
         if not found and bqm.num_variables:
-            raise emb.not_embeddable(bqm, self.qpu.to_networkx_graph(), "the QPU")
+            raise emb.not_embeddable(bqm, self.graph, "the QPU")
         if self.cache is not None:
             self.cache.put(key, found)
         self._chains[key] = found

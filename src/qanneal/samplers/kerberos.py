@@ -35,7 +35,7 @@ from typing import Any, ClassVar
 import dimod
 import numpy as np
 
-from qanneal.leap.kerberos import BRANCHES, check_settings, run_read, summary
+from qanneal.leap.kerberos import BRANCHES, check_settings, run_read, subproblem_qpu, summary
 from qanneal.leap.subproblems import MockQPU
 from qanneal.samplers.base import Stopwatch, check_num_reads, current_control, draw_seed
 
@@ -103,11 +103,13 @@ class KerberosSampler(dimod.Sampler):
         qpu = self.qpu if self.qpu is not None else MockQPU(pegasus_size=pegasus_size)
         protocol = {**settings, "seed": seed, "qpu": type(qpu).__name__}
         samples, reads = [], []
-        streams = np.random.SeedSequence(seed).spawn(num_reads)
+        qpu_stream, *streams = np.random.SeedSequence(seed).spawn(num_reads + 1)
+        if bqm.num_variables:  # one QPU (and its embeddings) for every read of the call
+            qpu_seed = int(qpu_stream.generate_state(1)[0] % 2**31)
+            subproblems = subproblem_qpu(qpu, settings, qpu_seed, self.cache_dir)
         for done, stream in enumerate(streams, start=1):
             if bqm.num_variables:
-                rng = np.random.default_rng(stream)
-                sample, read = run_read(bqm, qpu, settings, rng, self.cache_dir)
+                sample, read = run_read(bqm, subproblems, settings, np.random.default_rng(stream))
                 samples.append(sample)
                 reads.append(read)
             current_control().checkpoint(done, num_reads)
