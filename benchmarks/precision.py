@@ -22,7 +22,8 @@ What is measured
     (2) The largest perceptron N (odd; α = 0.3 and 0.5; random patterns) whose slack QUBO or
         cqm penalty BQM minorminer embeds on P16 (``--embed-tries`` restarts within
         ``--embed-timeout`` s), with the embedding time and chain lengths; and the largest N
-        whose variables fit busclique's largest clique (180 qubits' worth on P16).
+        whose variables fit busclique's largest clique on P16 (180 variables; every N is
+        counted, also with ``--skip-embedding``).
 
 How to run (from the repository root)
     python benchmarks/precision.py [--reads 20] [--programmings 5] [--skip-embedding]
@@ -255,6 +256,41 @@ def search_largest(alpha: float, encoding: str, edgelist: list, args: argparse.N
     return tried, low, high
 
 
+def clique_limits() -> list[dict[str, Any]]:
+    """Largest odd N ≤ 101 per α and encoding whose BQM fits P16's largest clique (what
+    ``qpu-clique`` takes, whatever minorminer finds)."""
+    from dwave.system.testing import MockDWaveSampler
+
+    from qanneal.leap.embedding import largest_clique
+
+    mock = MockDWaveSampler(topology_type="pegasus", topology_shape=[16])
+    clique = largest_clique(mock.to_networkx_graph())
+    rows = []
+    for alpha in (0.3, 0.5):
+        for encoding in ("slack", "cqm"):
+            fits = []
+            for n in range(11, 102, 2):
+                document = {
+                    "model": {"type": "perceptron", "inputs": n},
+                    "data": {"source": "random", "alpha": alpha, "seed": 0},
+                    "formulation": {"type": encoding},
+                }
+                variables = problem_from_dict(document).bqm().num_variables
+                if variables <= clique:
+                    fits.append((n, variables))
+            n, variables = max(fits, default=(None, None))
+            rows.append(
+                {
+                    "alpha": alpha,
+                    "encoding": "cqm-penalty" if encoding == "cqm" else encoding,
+                    "largest_n": n,
+                    "variables": variables,
+                    "largest_clique": clique,
+                }
+            )
+    return rows
+
+
 def largest_embeddable(args: argparse.Namespace) -> list[dict[str, Any]]:
     from dwave.system.testing import MockDWaveSampler
 
@@ -376,6 +412,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     with tempfile.TemporaryDirectory() as cache:
         record["noise"] = noise_curves(args, cache)
+    if not args.quick:
+        record["clique_limits"] = clique_limits()
     if not (args.quick or args.skip_embedding):
         record["embedding"] = largest_embeddable(args)
     write_atomically(ROOT / record["result_path"], record)
