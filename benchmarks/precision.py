@@ -9,7 +9,9 @@ What is measured
         Boltzmann samples at β = 6.1 (Advantage's freeze-out; ``--beta`` sets another, e.g.
         a cold one to see the control errors alone), majority vote on chains.
         Per point: ``programmings`` independent control-error draws × ``reads`` reads;
-        success = share of reads whose decoded weights make zero training errors. Families:
+        success = share of reads whose decoded weights make zero training errors; for
+        reference, the success of simulated annealing on the logical BQM (no embedding, no
+        noise, the same sweeps). Families:
         - ``perceptron-hubo``: perceptron N = 7, 4 teacher patterns, the exact ``symmetric``
           HUBO, reduced by ``auto`` vs ``dimod`` (dimod.make_quadratic);
         - ``binn-hidden``: BiNN 3-3-1 on 4 teacher patterns (as problems/binn-hidden.toml),
@@ -143,6 +145,23 @@ def success(
     }
 
 
+def logical_reference(family: str, encoding: str, args: argparse.Namespace) -> float:
+    """Success of simulated annealing on the logical BQM itself (no embedding, no noise,
+    ``args.sweeps`` sweeps, 100 reads per evaluation instance): what the embedding and the
+    hardware effects are measured against."""
+    from dwave.samplers import SimulatedAnnealingSampler
+
+    shares = []
+    for seed in args.evaluation_seeds:
+        problem = instance(family, encoding, seed)
+        answer = SimulatedAnnealingSampler().sample(
+            problem.bqm(), num_reads=100, num_sweeps=args.sweeps, seed=seed
+        )
+        weights, _, _ = problem.readout(answer, "bqm")
+        shares.append(float(np.mean(np.asarray(problem.model.errors(weights)) == 0)))
+    return float(np.mean(shares))
+
+
 def tune_factor(family: str, encoding: str, args: argparse.Namespace, cache: str) -> dict:
     scores = {}
     for factor in FACTORS:
@@ -188,6 +207,7 @@ def noise_curves(args: argparse.Namespace, cache: str) -> list[dict[str, Any]]:
                     "variables": sizes.num_variables,
                     "couplings": sizes.num_interactions,
                     "bias_ratio": bias_ratio(sizes),
+                    "logical_sa_success": logical_reference(family, encoding, args),
                     "chain_strength_factor": tuning,
                     "curve": curve,
                 }
