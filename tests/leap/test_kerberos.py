@@ -2,11 +2,18 @@
 an improvement is credited to."""
 
 import dimod
+import hybrid
 import numpy as np
 import pytest
 
 from qanneal.errors import SamplerError
-from qanneal.leap.kerberos import BRANCHES, _runnables, check_settings, run_read, subproblem_qpu
+from qanneal.leap.kerberos import (
+    BRANCHES,
+    BranchArgMin,
+    check_settings,
+    run_read,
+    subproblem_qpu,
+)
 from qanneal.leap.subproblems import MockQPU
 
 SETTINGS = {
@@ -45,15 +52,13 @@ def test_settings_out_of_range_are_named():
 
 
 def test_an_improvement_is_credited_to_the_branch_that_made_it():
-    import hybrid
-
     bqm = dimod.BQM({"a": 1.0}, {}, 0.0, "SPIN")
 
     def states(*values):
         return hybrid.States(*(hybrid.State.from_sample({"a": v}, bqm) for v in values))
 
     tally = {"iterations": 0, "improvements": dict.fromkeys(BRANCHES[1:], 0)}
-    argmin = _runnables()[3](tally)
+    argmin = BranchArgMin(tally)
     assert argmin.run(states(1, 1, 1, -1)).result().samples.first.energy == -1  # qpu
     argmin.run(states(-1, -1, 1, -1)).result()  # ties with the input: no improvement
     argmin.run(states(1, -1, -1, 1)).result()  # tabu and sa tie: the earlier one, tabu

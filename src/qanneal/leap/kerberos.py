@@ -43,7 +43,9 @@ from pathlib import Path
 from typing import Any
 
 import dimod
+import hybrid
 import numpy as np
+from dwave.samplers import SimulatedAnnealingSampler, TabuSampler
 
 from qanneal.errors import SamplerError
 from qanneal.leap.subproblems import EMBEDDINGS, SubproblemQPU
@@ -52,84 +54,77 @@ BRANCHES = ("keep", "tabu", "sa", "qpu")
 """Branch names in workflow order ('keep': the input state, unchanged)."""
 
 
-def _runnables() -> Any:
-    """The dwave-hybrid Runnable classes, built on first use (hybrid is imported lazily)."""
-    import hybrid
-    from dwave.samplers import SimulatedAnnealingSampler, TabuSampler
+class SeededTabu(hybrid.traits.ProblemSampler, hybrid.traits.SISO, hybrid.Runnable):
+    """Tabu search from the state's sample, a fixed number of restarts, seeded."""
 
-    class SeededTabu(hybrid.traits.ProblemSampler, hybrid.traits.SISO, hybrid.Runnable):
-        """Tabu search from the state's sample, a fixed number of restarts, seeded."""
+    def __init__(self, restarts: int, rng: np.random.Generator) -> None:
+        super().__init__()
+        self.restarts, self.rng = restarts, rng
 
-        def __init__(self, restarts: int, rng: np.random.Generator) -> None:
-            super().__init__()
-            self.restarts, self.rng = restarts, rng
+    def next(self, state: Any, **runopts: Any) -> Any:
+        answer = TabuSampler().sample(  # timeout None: stop by restarts only
+            state.problem,
+            initial_states=state.samples,
+            num_reads=1,
+            timeout=None,  # type: ignore[arg-type]
+            num_restarts=self.restarts,
+            seed=int(self.rng.integers(2**31)),
+        )
+        return state.updated(samples=answer)
 
-        def next(self, state: Any, **runopts: Any) -> Any:
-            answer = TabuSampler().sample(  # timeout None: stop by restarts only
-                state.problem,
-                initial_states=state.samples,
-                num_reads=1,
-                timeout=None,  # type: ignore[arg-type]
-                num_restarts=self.restarts,
-                seed=int(self.rng.integers(2**31)),
-            )
-            return state.updated(samples=answer)
 
-    class SeededAnnealing(hybrid.traits.ProblemSampler, hybrid.traits.SISO, hybrid.Runnable):
-        """Simulated annealing of the whole problem, seeded."""
+class SeededAnnealing(hybrid.traits.ProblemSampler, hybrid.traits.SISO, hybrid.Runnable):
+    """Simulated annealing of the whole problem, seeded."""
 
-        def __init__(self, sweeps: int, rng: np.random.Generator) -> None:
-            super().__init__()
-            self.sweeps, self.rng = sweeps, rng
+    def __init__(self, sweeps: int, rng: np.random.Generator) -> None:
+        super().__init__()
+        self.sweeps, self.rng = sweeps, rng
 
-        def next(self, state: Any, **runopts: Any) -> Any:
-            answer = SimulatedAnnealingSampler().sample(
-                state.problem,
-                initial_states=state.samples,
-                num_reads=1,
-                num_sweeps=self.sweeps,
-                seed=int(self.rng.integers(2**31)),
-            )
-            return state.updated(samples=answer)
+    def next(self, state: Any, **runopts: Any) -> Any:
+        answer = SimulatedAnnealingSampler().sample(
+            state.problem,
+            initial_states=state.samples,
+            num_reads=1,
+            num_sweeps=self.sweeps,
+            seed=int(self.rng.integers(2**31)),
+        )
+        return state.updated(samples=answer)
 
-    class QPUBranch(hybrid.traits.SubproblemSampler, hybrid.traits.SISO, hybrid.Runnable):
-        """Samples the state's subproblem on the QPU (a SubproblemQPU)."""
 
-        def __init__(self, qpu: SubproblemQPU) -> None:
-            super().__init__()
-            self.qpu = qpu
+class QPUBranch(hybrid.traits.SubproblemSampler, hybrid.traits.SISO, hybrid.Runnable):
+    """Samples the state's subproblem on the QPU (a SubproblemQPU)."""
 
-        def next(self, state: Any, **runopts: Any) -> Any:
-            return state.updated(subsamples=self.qpu.sample(state.subproblem))
+    def __init__(self, qpu: SubproblemQPU) -> None:
+        super().__init__()
+        self.qpu = qpu
 
-    class BranchArgMin(hybrid.traits.NotValidated, hybrid.Runnable):
-        """hybrid.ArgMin that also counts which branch lowered the energy."""
+    def next(self, state: Any, **runopts: Any) -> Any:
+        return state.updated(subsamples=self.qpu.sample(state.subproblem))
 
-        def __init__(self, tally: dict[str, Any]) -> None:
-            super().__init__()
-            self.tally = tally
 
-        def next(self, states: Any, **runopts: Any) -> Any:
-            energies = [float(s.samples.first.energy) for s in states]
-            best = int(np.argmin(energies))  # ties go to the earliest branch: 'keep'
-            self.tally["iterations"] += 1
-            if energies[best] < energies[0] - 1e-9 * max(1.0, abs(energies[0])):
-                self.tally["improvements"][BRANCHES[best]] += 1
-            return states[best]
+class BranchArgMin(hybrid.traits.NotValidated, hybrid.Runnable):
+    """hybrid.ArgMin that also counts which branch lowered the energy."""
 
-    return SeededTabu, SeededAnnealing, QPUBranch, BranchArgMin
+    def __init__(self, tally: dict[str, Any]) -> None:
+        super().__init__()
+        self.tally = tally
+
+    def next(self, states: Any, **runopts: Any) -> Any:
+        energies = [float(s.samples.first.energy) for s in states]
+        best = int(np.argmin(energies))  # ties go to the earliest branch: 'keep'
+        self.tally["iterations"] += 1
+        if energies[best] < energies[0] - 1e-9 * max(1.0, abs(energies[0])):
+            self.tally["improvements"][BRANCHES[best]] += 1
+        return states[best]
 
 
 def _workflow(
     qpu: SubproblemQPU, settings: dict[str, Any], rng: np.random.Generator, tally: dict[str, Any]
 ) -> Any:
-    import hybrid
-
-    seeded_tabu, seeded_annealing, qpu_branch, branch_argmin = _runnables()
     decompose = hybrid.EnergyImpactDecomposer(
         size=settings["max_subproblem_size"], rolling=True, rolling_history=0.3, traversal="bfs"
     )
-    quantum = decompose | qpu_branch(qpu) | hybrid.SplatComposer()
+    quantum = decompose | QPUBranch(qpu) | hybrid.SplatComposer()
     if settings["race"]:
         branches = hybrid.Race(
             hybrid.BlockingIdentity(),
@@ -142,13 +137,13 @@ def _workflow(
     else:
         branches = hybrid.Parallel(
             hybrid.Identity(),
-            seeded_tabu(settings["tabu_restarts"], np.random.default_rng(rng.integers(2**63))),
-            seeded_annealing(settings["sa_sweeps"], np.random.default_rng(rng.integers(2**63))),
+            SeededTabu(settings["tabu_restarts"], np.random.default_rng(rng.integers(2**63))),
+            SeededAnnealing(settings["sa_sweeps"], np.random.default_rng(rng.integers(2**63))),
             quantum,
         )
     threshold = settings["energy_threshold"]
     return hybrid.Loop(
-        branches | branch_argmin(tally),
+        branches | BranchArgMin(tally),
         max_iter=settings["max_iter"],
         convergence=settings["convergence"],
         terminate=None if threshold is None else (lambda energy: energy <= threshold),
@@ -221,8 +216,6 @@ def run_read(
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """One run of the loop from a random state: (best sample in ``bqm``'s variable order,
     its report with the QPU subproblems it sent)."""
-    import hybrid
-
     bqm = dimod.BQM(bqm, dtype=np.float64)  # dwave-hybrid needs indexable variables (no DictBQM)
     size = settings["max_subproblem_size"]
     if settings["embedding"] == "clique":  # small enough for the QPU's largest clique
