@@ -1,5 +1,5 @@
-"""Tests of run records: reloading, atomic never-overwriting writes, the SQLite index,
-lookups by id prefix, and Ctrl-C keeping the finished reads."""
+"""Tests of run records: reloading, atomic never-overwriting writes, the SQLite index and
+lookups by id prefix (Ctrl-C keeping the finished reads: tests/test_interrupt.py)."""
 
 from __future__ import annotations
 
@@ -216,11 +216,14 @@ def test_load_record_missing_file_is_output_error(tmp_path: Path) -> None:
         load_record(out, "r1")
 
 
-def test_ensure_writable_creates_and_leaves_nothing(tmp_path: Path) -> None:
+def test_ensure_writable_creates_nothing_and_saving_creates_the_directory(
+    tmp_path: Path,
+) -> None:
     target = tmp_path / "deep" / "er" / "runs"
     assert ensure_writable(target) == target
-    assert target.is_dir()
-    assert list(target.iterdir()) == []
+    assert list(tmp_path.iterdir()) == []  # a run that saves nothing leaves nothing
+    save_record({"run_id": "r1", "problem": "p", "sampler": "sa"}, target)
+    assert sorted(p.name for p in target.iterdir()) == [INDEX, "r1.json"]
 
 
 def test_ensure_writable_refuses_unwritable_path(tmp_path: Path) -> None:
@@ -243,72 +246,6 @@ def test_ensure_writable_refuses_unwritable_path(tmp_path: Path) -> None:
         assert not target.exists()
     finally:
         locked.chmod(stat.S_IRWXU)
-
-
-# ---------------------------------------------------------------------------
-# Ctrl-C keeps the finished reads
-
-
-def test_keyboard_interrupt_keeps_finished_chunks(tmp_path: Path) -> None:
-    out = tmp_path / "runs"
-    calls: list[tuple[int, int]] = []
-
-    def progress(done: int, total: int) -> None:
-        calls.append((done, total))
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-
-    requested = 10
-    record = qanneal.solve(
-        native_problem(),
-        num_reads=requested,
-        num_sweeps=50,
-        seed=4,
-        out_dir=out,
-        progress=progress,
-    )
-    assert len(calls) == 2
-    assert calls[-1][1] == requested
-    assert record["interrupted"] is True
-    assert record["requested_reads"] == requested
-    assert 0 < record["num_reads"] < requested
-    assert record["num_reads"] == calls[-1][0]
-
-    path = Path(record["record"])
-    assert path.exists()
-    loaded = load_record(out, record["run_id"])
-    assert loaded["interrupted"] is True
-    assert loaded["num_reads"] == record["num_reads"]
-    sampleset = dimod.SampleSet.from_serializable(loaded["sampleset"])
-    assert len(sampleset) == record["num_reads"]
-    assert float(sampleset.record.energy.min()) == loaded["best"]["energy"]
-    (row,) = list_runs(out)
-    assert row["run_id"] == record["run_id"]
-    assert row["interrupted"] == 1
-    assert row["num_reads"] == record["num_reads"]
-    assert _leftovers(out) == []
-
-
-def test_keyboard_interrupt_on_slack_problem(tmp_path: Path) -> None:
-    out = tmp_path / "runs"
-    calls: list[int] = []
-
-    def progress(done: int, total: int) -> None:
-        calls.append(done)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-
-    record = qanneal.solve(
-        problem_from_dict(copy.deepcopy(SLACK)),
-        "steepest",
-        num_reads=6,
-        seed=1,
-        out_dir=out,
-        progress=progress,
-    )
-    assert record["interrupted"] is True
-    assert record["num_reads"] == 2 < record["requested_reads"] == 6
-    assert load_record(out, record["run_id"])["num_reads"] == 2
 
 
 def test_records_without_an_index_row_are_listed_and_indexed(tmp_path: Path) -> None:

@@ -2,11 +2,15 @@
 
 The wheel carries them as ``qanneal/problems``; a source checkout reads the
 repository's ``problems/`` folder. A problem's one-line description is its
-``description`` key, else its first comment line.
+``description`` key, else its first comment line. ``problems/ep/`` holds the Ising
+networks of ``qanneal ep`` (:func:`list_ep_problems`), apart from those ``qanneal solve``
+takes.
 
 Example:
     >>> any(entry.name == "perceptron-random-native" for entry in list_problems())
     True
+    >>> [(entry.name, entry.command) for entry in list_ep_problems()]
+    [('ep-digits', 'ep'), ('ep-xor', 'ep')]
 """
 
 from __future__ import annotations
@@ -26,11 +30,15 @@ def shipped_problems_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "problems"
 
 
+EP_FOLDER = "ep"
+
+
 @dataclass(frozen=True)
 class LibraryEntry:
     name: str
     path: Path
     description: str
+    command: str = "solve"  # the qanneal command that runs it
 
 
 def _describe(path: Path) -> str:
@@ -55,6 +63,15 @@ def list_problems(directory: Path | None = None) -> list[LibraryEntry]:
     ]
 
 
+def list_ep_problems() -> list[LibraryEntry]:
+    """The shipped Ising networks of ``qanneal ep`` (``problems/ep/``)."""
+    folder = shipped_problems_dir() / EP_FOLDER
+    return [
+        LibraryEntry(path.stem, path, _describe(path), "ep")
+        for path in sorted(folder.glob("*.toml"))
+    ]
+
+
 def resolve_problem_path(file: str) -> Path:
     """``file`` if it exists, else the shipped problem of that name (with or without .toml)."""
     path = Path(file)
@@ -63,6 +80,10 @@ def resolve_problem_path(file: str) -> Path:
     shipped = shipped_problems_dir() / f"{Path(file).stem}.toml"
     if shipped.exists() and path.parent == Path("."):
         return shipped
+    if any(entry.name == path.stem for entry in list_ep_problems()):
+        raise ProblemFileError(
+            f"{file} is an Ising network for equilibrium propagation: run `qanneal ep {file}`"
+        )
     raise ProblemFileError(
         f"{file}: no such problem file; `qanneal problems` lists the shipped ones"
     )

@@ -266,8 +266,22 @@ class Problem:
 
     def decode(self, sample: Mapping[Any, int]) -> np.ndarray:
         """±1 weights (int8, model variable order) of one sample of the formulation (for a
-        polynomial: a sample over its own variables). A weight the polynomial does not
-        contain does not change the loss; it is decoded as +1."""
+        polynomial: a sample over its own variables, or of its reduction). A weight the
+        polynomial does not contain does not change the loss; it is decoded as +1.
+
+        Any Ocean sampler's samples will do, e.g. dimod's exact solver on a slack QUBO
+        (its slack bits are dropped):
+
+        >>> import dimod
+        >>> problem = problem_from_dict({
+        ...     "model": {"type": "perceptron", "inputs": 3},
+        ...     "data": {"source": "teacher", "patterns": 3, "seed": 1},
+        ...     "formulation": {"type": "slack"}})
+        >>> ground = dimod.ExactSolver().sample(problem.bqm()).first
+        >>> weights = problem.decode(ground.sample)
+        >>> weights.tolist(), float(ground.energy), problem.errors(weights)
+        ([-1, 1, 1], 0.0, 0)
+        """
         if self.formulation == "slack":
             return self.slack.decode(sample)
         if self.kind in ("cqm", "nl"):  # 0/1 variables standing for w = 2x − 1
@@ -321,6 +335,15 @@ class Problem:
         return weights, sampleset.record.energy, {}
 
     def errors(self, weights: np.ndarray) -> int:
+        """Training patterns that ±1 ``weights`` (model order, e.g. from :meth:`decode`)
+        get wrong; a tie (stability 0) counts as an error.
+
+        >>> problem = problem_from_dict({
+        ...     "model": {"type": "perceptron", "inputs": 3},
+        ...     "data": {"source": "teacher", "patterns": 3, "seed": 1}})
+        >>> problem.errors(np.array([-1, 1, 1])), problem.errors(np.array([1, -1, -1]))
+        (0, 3)
+        """
         return int(self.model.errors(weights))
 
     def accuracy(self, weights: np.ndarray, split: str = "train") -> float | None:

@@ -11,7 +11,9 @@ directory, flushed to disk, then hard-linked to its final name (which fails if t
 name exists) — so a crash leaves either nothing or a complete file. The index row comes
 after the JSON; a record whose row is missing (a crash in between, or a lost index) is
 indexed again by the next :func:`list_runs`. SQLite failures (a locked or damaged index)
-are one-line :class:`~qanneal.errors.OutputError` s.
+are one-line :class:`~qanneal.errors.OutputError` s. The directory is created when the
+first record is saved (:func:`ensure_writable` only checks), and a Ctrl-C arriving while a
+record and its row are written waits until both are (:func:`qanneal.interrupts.critical`).
 
 Example:
     >>> import tempfile
@@ -29,7 +31,6 @@ import os
 import platform
 import secrets
 import sqlite3
-import tempfile
 import time
 from collections.abc import Iterator
 from importlib import metadata
@@ -41,6 +42,7 @@ import numpy as np
 
 from qanneal.errors import OutputError, RunNotFoundError
 from qanneal.files import write_new_file
+from qanneal.interrupts import critical
 
 if TYPE_CHECKING:
     from qanneal.problem import Problem
@@ -69,12 +71,31 @@ def new_run_id() -> str:
 
 
 def ensure_writable(out_dir: str | os.PathLike[str]) -> Path:
-    """Create ``out_dir`` if needed and prove it is writable, before any work is done."""
+    """Prove, before any work is done and without creating anything, that run records can
+    be written under ``out_dir``: it, or the nearest folder above it that exists, must be
+    a writable directory. The directory itself is made when the first record is saved,
+    so a run that saves nothing leaves nothing behind."""
     path = Path(out_dir)
+    existing = path
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    problem = None
+    if not existing.is_dir():
+        problem = f"{str(existing)!r} is not a directory"
+    elif not os.access(existing, os.W_OK | os.X_OK):
+        problem = f"{str(existing)!r} is not writable"
+    if problem is not None:
+        raise OutputError(
+            f"cannot write run records to {str(path)!r} ({problem}); "
+            "pass --out with a writable directory"
+        )
+    return path
+
+
+def _create(out_dir: str | os.PathLike[str]) -> Path:
+    path = ensure_writable(out_dir)
     try:
         path.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-"):
-            pass
     except OSError as error:
         raise OutputError(
             f"cannot write run records to {str(path)!r} ({error.strerror or error}); "
@@ -141,12 +162,16 @@ def index_record(record: dict[str, Any], directory: Path) -> None:
 
 
 def save_record(record: dict[str, Any], out_dir: str | os.PathLike[str]) -> Path:
-    """Write ``record`` as ``<out_dir>/<run_id>.json`` and add it to the index."""
+    """Write ``record`` as ``<out_dir>/<run_id>.json`` (creating ``out_dir`` if needed) and
+    add it to the index. A Ctrl-C arriving meanwhile waits until both are written."""
     directory = ensure_writable(out_dir)
     path = directory / f"{record['run_id']}.json"
     record["record"] = str(path)
-    write_new_file(path, json.dumps(record, indent=1, default=_json_default))
-    index_record(record, directory)
+    text = json.dumps(record, indent=1, default=_json_default)
+    with critical():
+        _create(directory)
+        write_new_file(path, text)
+        index_record(record, directory)
     return path
 
 

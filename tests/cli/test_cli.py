@@ -306,18 +306,25 @@ def test_inspect_json_slack(tmp_path: Path) -> None:
 
 def test_problems_lists_every_shipped_file() -> None:
     shipped = sorted(p.stem for p in shipped_problems_dir().glob("*.toml"))
-    assert shipped, "no shipped problems found"
-    lines = ok("problems").stdout.splitlines()
-    assert len(lines) == len(shipped)
-    for name, line in zip(shipped, lines, strict=True):
-        assert line.split()[0] == name
-        assert line[len(name) :].strip(), f"{name} has no description"
+    networks = sorted(p.stem for p in (shipped_problems_dir() / "ep").glob("*.toml"))
+    assert shipped and networks, "no shipped problems found"
+    text = ok("problems").stdout
+    solve_part, ep_part = text.split("\nIsing networks for equilibrium propagation")
+    for names, part in ((shipped, solve_part), (networks, ep_part.split("\n", 1)[1])):
+        lines = part.strip().splitlines()
+        assert len(lines) == len(names)
+        for name, line in zip(names, lines, strict=True):
+            assert line.split()[0] == name
+            assert line[len(name) :].strip(), f"{name} has no description"
+    assert "(`qanneal ep NAME`)" in text
 
 
 def test_problems_json() -> None:
     entries = json.loads(ok("problems", "--json").stdout)
     shipped = sorted(p.stem for p in shipped_problems_dir().glob("*.toml"))
-    assert [e["name"] for e in entries] == shipped
+    networks = sorted(p.stem for p in (shipped_problems_dir() / "ep").glob("*.toml"))
+    assert [e["name"] for e in entries] == shipped + networks
+    assert {e["command"] for e in entries} == {"solve", "ep"}
     for entry in entries:
         assert entry["description"]
         assert Path(entry["path"]).name == f"{entry['name']}.toml"

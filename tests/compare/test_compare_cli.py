@@ -102,7 +102,7 @@ def test_json_output_and_load_scan(tiny, tmp_path):
         "--no-plots",
     )
     assert result.exit_code == 0, result.output
-    summary = json.loads(result.output)
+    summary = json.loads(result.stdout)
     scan = summary["capacity"]["tiny"]
     assert [row["alpha"] for row in scan["existence"]] == [0.3, 1.2]
     assert scan["existence"][0]["probability"] == 1.0

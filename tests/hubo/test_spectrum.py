@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from qanneal.errors import OutputError
-from qanneal.hubo.spectrum import format_spectrum, plot_spectrum, spectrum
+from qanneal.extras import MissingExtraError
+from qanneal.hubo.spectrum import format_spectrum, plot_spectrum, spectrum, spectrum_figure
 from qanneal.hubo.walsh import truth_table, walsh_polynomial
 from qanneal.models import BinaryPerceptron
 
@@ -72,7 +73,16 @@ def test_plot_writes_a_png_and_never_overwrites(tmp_path):
 
 
 def test_plot_without_matplotlib_says_how_to_install_it(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # import fails
-    with pytest.raises(OutputError, match=r"pip install 'qanneal\[plot\]'"):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
+    with pytest.raises(MissingExtraError, match=r"pip install 'qanneal\[plot\]'"):
         plot_spectrum(np.array([1.0, 1.0]), tmp_path / "s.png")
     assert not (tmp_path / "s.png").exists()
+
+
+def test_plot_is_titled_with_the_problem_and_has_whole_degrees():
+    pytest.importorskip("matplotlib")
+    figure = spectrum_figure(np.array([1.0, 0.5, 0.25]), "binn-walsh: Walsh spectrum")
+    axes = figure.axes[0]
+    assert axes.get_title().startswith("binn-walsh: Walsh spectrum (constant W(0) = 1)")
+    ticks = [t for t in axes.get_xticks() if 0.4 <= t <= 2.6]
+    assert ticks == [1.0, 2.0]

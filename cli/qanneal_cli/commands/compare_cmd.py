@@ -13,8 +13,18 @@ import click
 from qanneal.compare.report import findings, fmt, tts_text
 from qanneal.compare.study import compare as run_comparison
 from qanneal.errors import ProblemFileError
+from qanneal.problem import load_problem
+from qanneal.samplers import registry
 from qanneal.spec import parse_param
-from qanneal_cli.commands._common import json_option, print_json, problem_path, progress_bar
+from qanneal.warmup import steps_for
+from qanneal_cli.commands._common import (
+    ensure_kernels,
+    json_option,
+    print_json,
+    problem_path,
+    progress_bar,
+    quiet_option,
+)
 
 
 def _numbers(text: str, kind: type, option: str) -> list[Any]:
@@ -114,7 +124,7 @@ def _params(texts: tuple[str, ...]) -> dict[str, dict[str, Any]]:
 )
 @click.option("--no-plots", is_flag=True, help="Skip the PNG plots.")
 @json_option
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@quiet_option
 def compare(
     files: tuple[str, ...],
     samplers: str,
@@ -135,10 +145,13 @@ def compare(
     if out_dir is None:
         out_dir = Path("comparisons") / time.strftime("%Y%m%d-%H%M%S")
     names = [s.strip() for s in samplers.split(",") if s.strip()]
-    bar = progress_bar(quiet)
+    paths = [problem_path(f) for f in files]
+    bar = progress_bar(quiet, "comparing", "jobs")
     try:
+        ensure_kernels(_kernels(paths, names, alphas is not None), bar)
+        bar.phase("comparing", unit="jobs")
         result = run_comparison(
-            [problem_path(f) for f in files],
+            paths,
             names,
             _numbers(budgets, int, "--budgets"),
             reads,
@@ -166,6 +179,18 @@ def compare(
         print_json({**result.summary, "files": [str(p) for p in result.files]})
         return
     _print_summary(result.summary, result.files, result.skipped_jobs)
+
+
+def _kernels(paths: list[Path], names: list[str], scan: bool) -> list[str]:
+    """The warm-up steps the comparison's jobs need (compiled once, before the workers
+    start, so that they load the kernels instead of each compiling them)."""
+    keys = {"existence"} if scan else set()
+    for path in paths:
+        problem = load_problem(path)
+        for name in names:
+            if name in registry.REGISTRY:
+                keys.update(steps_for(problem, name))
+    return [key for key in ("annealing", "walsh", "reduction", "existence") if key in keys]
 
 
 def _print_summary(summary: dict[str, Any], files: list[Path], skipped: int) -> None:

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
 from qanneal.errors import ProblemFileError
+from qanneal.extras import require
 from qanneal.learning.ep.run import run_ep_file
 from qanneal.library import shipped_problems_dir
-from qanneal_cli.commands._common import json_option, out_option, print_json, progress_bar
+from qanneal_cli.commands._common import (
+    ensure_kernels,
+    json_option,
+    out_option,
+    print_json,
+    progress_bar,
+    quiet_option,
+)
+from qanneal_cli.commands._records import ep_rows, format_rows
 
 SUMMARY_ONLY = ("problem_text", "history", "model", "parameters")
 
@@ -38,7 +46,7 @@ def ep_problem_path(file: str) -> Path:
 @out_option
 @json_option
 @click.option("--no-plot", is_flag=True, help="Do not write the learning-curve PNG.")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@quiet_option
 def ep_command(
     file: str,
     rule: str | None,
@@ -51,10 +59,15 @@ def ep_command(
     quiet: bool,
 ) -> None:
     """Train an ising-ep problem FILE; save the run record and its learning curve."""
-    bar = progress_bar(quiet)
+    if not no_plot:
+        require("plot", "the learning curve", "or pass --no-plot")
+    path = ep_problem_path(file)
+    bar = progress_bar(quiet, "training", "epochs")
     try:
+        ensure_kernels(["annealing"], bar)
+        bar.phase("training", unit="epochs")
         record = run_ep_file(
-            ep_problem_path(file),
+            path,
             overrides={"rule": rule, "sampler": sampler, "epochs": epochs, "seed": seed},
             out_dir=out_dir,
             plot=not no_plot,
@@ -62,29 +75,7 @@ def ep_command(
         )
     finally:
         bar.close()
-    summary = {k: v for k, v in record.items() if k not in SUMMARY_ONLY}
     if as_json:
-        print_json(summary)
+        print_json({k: v for k, v in record.items() if k not in SUMMARY_ONLY})
         return
-    _print_table(record)
-
-
-def _print_table(record: dict[str, Any]) -> None:
-    best, params = record["best"], record["parameters"]
-    test = best["test_accuracy"]
-    rows = [
-        ("problem", record["problem"]),
-        (
-            "run",
-            f"rule {params['rule']}, sampler {params['sampler']}, layers "
-            f"{record['model']['layers']}, {params['epochs']} epochs, seed {record['seed']}",
-        ),
-        ("train acc.", f"{best['train_accuracy']:.4f} ({best['train_errors']} errors)"),
-        ("test acc.", "—" if test is None else f"{test:.4f}"),
-        ("mean cost", f"{best['energy']:.4g} (train, {record['evaluation']})"),
-        ("time", f"{record['timing']['total_s']:.2f} s"),
-        ("record", record["record"]),
-        ("curve", record["curve"] or "— (not written)"),
-    ]
-    for key, value in rows:
-        click.echo(f"{key:<12} {value}")
+    click.echo(format_rows(ep_rows(record)))

@@ -8,7 +8,13 @@ import click
 
 from qanneal import load_problem
 from qanneal.hubo.io import save_polynomial
-from qanneal_cli.commands._common import json_option, print_json, problem_argument, problem_path
+from qanneal_cli.commands._common import (
+    json_option,
+    kernels_ready,
+    print_json,
+    problem_argument,
+    problem_path,
+)
 
 
 @click.command()
@@ -24,6 +30,7 @@ from qanneal_cli.commands._common import json_option, print_json, problem_argume
 def expand(file: str, out: Path, as_json: bool) -> None:
     """Expand a problem with a polynomial formulation (walsh, symmetric, hidden) to a HUBO file."""
     problem = load_problem(problem_path(file))
+    kernels_ready(["walsh"])
     polynomial = problem.polynomial()
     metadata = {
         "problem": str(problem.path),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from qanneal.extras import require
 from qanneal.learning.light.experiment import (
     CONTESTANTS,
     run_light_experiment,
@@ -14,7 +15,7 @@ from qanneal.learning.light.experiment import (
     write_light_outputs,
 )
 from qanneal.learning.light.optim import OPTIMIZERS
-from qanneal_cli.commands._common import json_option, print_json, progress_bar
+from qanneal_cli.commands._common import json_option, print_json, progress_bar, quiet_option
 
 
 @click.group()
@@ -77,7 +78,7 @@ def experiment() -> None:
 )
 @click.option("--no-plots", is_flag=True, help="With --out: skip the PNG figures.")
 @json_option
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@quiet_option
 def light_command(
     runs: int,
     epochs: int,
@@ -92,7 +93,9 @@ def light_command(
     quiet: bool,
 ) -> None:
     """Sigmoid neuron vs LIGHT-regulated replicas on synthetic 2-D data (paper Fig. 2)."""
-    bar = progress_bar(quiet)
+    if out_dir is not None and not no_plots:
+        require("plot", "the figures", "or pass --no-plots")
+    bar = progress_bar(quiet, "training", "trainings")
     try:
         result = run_light_experiment(
             runs=runs,

@@ -12,11 +12,13 @@ from qanneal.spec import parse_param
 from qanneal.summary import describe, describe_submission
 from qanneal_cli.commands._common import (
     json_option,
+    kernels_ready,
     out_option,
     print_json,
     problem_argument,
     problem_path,
 )
+from qanneal_cli.commands._records import format_rows
 from qanneal_cli.commands.solve_cmd import print_plan
 
 
@@ -44,6 +46,8 @@ def inspect(
 ) -> None:
     """Describe a problem file without solving it."""
     problem = load_problem(problem_path(file))
+    if problem.kind == "polynomial":  # building it and counting auxiliaries run kernels
+        kernels_ready(["walsh", "reduction"])
     if sampler is not None:
         plan = describe_submission(
             problem,
@@ -80,8 +84,7 @@ def inspect(
     ]
     for method, count in info.get("auxiliaries", {}).items():
         rows.append((f"aux {method}", count))
-    for key, value in rows:
-        click.echo(f"{key:<12} {value}")
+    click.echo(format_rows([(key, str(value)) for key, value in rows]))
 
 
 def _structure(info: dict[str, Any]) -> str:

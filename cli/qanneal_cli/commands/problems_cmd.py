@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from qanneal.library import list_problems
+from qanneal.library import list_ep_problems, list_problems
 from qanneal_cli.commands._common import json_option, print_json
 
 
@@ -20,13 +20,27 @@ from qanneal_cli.commands._common import json_option, print_json
 )
 @json_option
 def problems(directory: Path | None, as_json: bool) -> None:
-    """List the shipped problem files (solve one with `qanneal solve NAME`)."""
+    """List the shipped problem files: `qanneal solve NAME` runs the first list, `qanneal ep
+    NAME` the Ising networks after it."""
     entries = list_problems(directory)
+    networks = list_ep_problems() if directory is None else []
     if as_json:
         print_json(
-            [{"name": e.name, "path": str(e.path), "description": e.description} for e in entries]
+            [
+                {
+                    "name": e.name,
+                    "path": str(e.path),
+                    "description": e.description,
+                    "command": e.command,
+                }
+                for e in entries + networks
+            ]
         )
         return
-    width = max((len(e.name) for e in entries), default=0)
+    width = max((len(e.name) for e in entries + networks), default=0)
     for entry in entries:
         click.echo(f"{entry.name:<{width}}  {entry.description}")
+    if networks:
+        click.echo("\nIsing networks for equilibrium propagation (`qanneal ep NAME`):")
+        for entry in networks:
+            click.echo(f"{entry.name:<{width}}  {entry.description}")

@@ -9,7 +9,7 @@ import click
 from qanneal.hubo.io import load_polynomial
 from qanneal.reduce import save_reduction, to_bqm
 from qanneal.spec import REDUCTIONS
-from qanneal_cli.commands._common import json_option, print_json
+from qanneal_cli.commands._common import json_option, kernels_ready, print_json
 
 
 @click.command("reduce")
@@ -19,12 +19,15 @@ from qanneal_cli.commands._common import json_option, print_json
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="BQM JSON to write (dimod serialisation + what every auxiliary stands for).",
+    help="BQM JSON to write: {'bqm': dimod's to_serializable(), 'reduction': what every "
+    "auxiliary stands for}; load it with qanneal.reduce.load_reduction(path), or with dimod: "
+    "BinaryQuadraticModel.from_serializable(json.loads(text)['bqm']).",
 )
 @json_option
 def reduce_command(hubo: Path, method: str, out: Path, as_json: bool) -> None:
     """Reduce a HUBO file (from `qanneal expand`) to a quadratic model."""
     polynomial, _ = load_polynomial(hubo)
+    kernels_ready(["reduction"])
     bqm, info = to_bqm(polynomial, method=method)
     save_reduction(bqm, info, out)
     summary = {
@@ -40,5 +43,7 @@ def reduce_command(hubo: Path, method: str, out: Path, as_json: bool) -> None:
     else:
         click.echo(
             f"wrote {out}: {summary['variables']} variables ({summary['auxiliaries']} "
-            f"auxiliary), {summary['interactions']} couplings, method {method}"
+            f"auxiliary), {summary['interactions']} couplings, method {method}\n"
+            f"load it with qanneal.reduce.load_reduction('{out}'), or with dimod: "
+            f"dimod.BQM.from_serializable(json.loads(Path('{out}').read_text())['bqm'])"
         )

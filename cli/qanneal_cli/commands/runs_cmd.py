@@ -8,6 +8,7 @@ import click
 
 from qanneal.results import list_runs, load_record
 from qanneal_cli.commands._common import json_option, out_option, print_json
+from qanneal_cli.commands._records import format_rows, record_rows, summary
 
 
 @click.group()
@@ -44,11 +45,10 @@ def list_command(out_dir: Path, as_json: bool) -> None:
 @out_option
 @json_option
 def show_command(run_id: str, out_dir: Path, as_json: bool) -> None:
-    """Show one run (a unique prefix of its id is enough)."""
+    """Show one run as `qanneal solve` printed it (a unique prefix of its id is enough);
+    --json prints the record without its samples and problem text."""
     record = load_record(out_dir, run_id)
-    summary = {k: v for k, v in record.items() if k not in ("sampleset", "problem_text")}
     if as_json:
-        print_json(summary)
+        print_json(summary(record))
         return
-    for key, value in summary.items():
-        click.echo(f"{key:<16} {value}")
+    click.echo(format_rows(record_rows(record)))

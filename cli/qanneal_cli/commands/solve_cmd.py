@@ -1,26 +1,29 @@
-"""``qanneal solve FILE``: sample a problem, print what was found, save a run record."""
+"""``qanneal solve FILE``: sample a problem, print what was found, save a run record.
+
+Before sampling, kernels that numba has not compiled yet are compiled (once, with a
+status line saying so); Ctrl-C keeps the reads that finished, saves them and exits 130.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-import qanneal
-from qanneal.leap.errors import LeapInterrupted
-from qanneal.spec import parse_param
 from qanneal_cli.commands._common import (
+    ensure_kernels,
     json_option,
     out_option,
     print_json,
     problem_argument,
     problem_path,
-    progress_bar,
+    quiet_option,
 )
-
-SUMMARY_ONLY = ("sampleset", "problem_text")
+from qanneal_cli.commands._records import format_rows, solve_rows, summary
+from qanneal_cli.commands._status import Status
 
 
 @click.command()
@@ -38,7 +41,7 @@ SUMMARY_ONLY = ("sampleset", "problem_text")
 )
 @out_option
 @json_option
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@quiet_option
 @click.option(
     "--dry-run",
     is_flag=True,
@@ -57,36 +60,24 @@ def solve(
     dry_run: bool,
 ) -> None:
     """Solve a problem file and save the run under --out."""
-    problem = qanneal.load_problem(problem_path(file))
-    bar = progress_bar(quiet)
+    status = Status(quiet=quiet)
+    status.phase("loading the problem")
+    options: dict[str, Any] = {"num_reads": num_reads, "num_sweeps": num_sweeps, "seed": seed}
+    options |= {"out_dir": out_dir, "dry_run": dry_run}
     try:
-        record = qanneal.solve(
-            problem,
-            sampler,
-            num_reads=num_reads,
-            num_sweeps=num_sweeps,
-            seed=seed,
-            params=dict(parse_param(text) for text in params),
-            out_dir=out_dir,
-            progress=bar.update,
-            dry_run=dry_run,
-        )
-    except LeapInterrupted as stopped:
-        click.echo(str(stopped), err=True)
-        sys.exit(130)
+        record, stop_requested = _run(status, file, sampler, params, options)
     finally:
-        bar.close()
+        status.close()
     if dry_run:
         if as_json:
             print_json(record)
         else:
             print_plan(record)
         return
-    summary = {k: v for k, v in record.items() if k not in SUMMARY_ONLY}
     if as_json:
-        print_json(summary)
+        print_json(summary(record))
     else:
-        _print_table(summary)
+        click.echo(format_rows(solve_rows(record)))
     if record["interrupted"]:
         click.echo(
             f"interrupted: saved {record['num_reads']} of {record['requested_reads']} "
@@ -94,68 +85,48 @@ def solve(
             err=True,
         )
         sys.exit(130)
+    if stop_requested:
+        click.echo(
+            f"interrupted after the last read: all {record['num_reads']} reads saved to "
+            f"{record['record']}",
+            err=True,
+        )
+        sys.exit(130)
 
 
-def _format_weights(weights: dict[str, Any], limit: int = 24) -> list[str]:
-    lines = []
-    for name, values in weights.items():
-        flat = _flatten(values)
-        shown = " ".join("+" if v > 0 else "-" for v in flat[:limit])
-        more = f" … ({len(flat)} in all)" if len(flat) > limit else ""
-        lines.append(f"{name} = {shown}{more}")
-    return lines
+def _run(
+    status: Status,
+    file: str,
+    sampler: str | None,
+    params: tuple[str, ...],
+    options: dict[str, Any],
+) -> tuple[dict[str, Any], bool]:
+    """Load, compile what is missing, sample (``options``: more arguments of
+    :func:`qanneal.solve`); the record and whether Ctrl-C was pressed."""
+    import qanneal
+    from qanneal.interrupts import StopState, sigint_stops
+    from qanneal.leap.errors import LeapInterrupted
+    from qanneal.samplers import registry
+    from qanneal.spec import parse_param
+    from qanneal.warmup import steps_for
 
-
-def _flatten(values: Any) -> list[int]:
-    if isinstance(values, list):
-        return [v for item in values for v in _flatten(item)]
-    return [values]
-
-
-def _print_table(record: dict[str, Any]) -> None:
-    best = record["best"]
-    test = best["test_accuracy"]
-    reads = record["num_reads"]
-    rows = [
-        ("problem", record["problem"]),
-        (
-            "run",
-            f"{record['formulation']} formulation, sampler {record['sampler']}, "
-            f"{reads} reads, {record['num_variables']} variables, seed {record['seed']}",
-        ),
-        ("best energy", f"{best['energy']:.6g}"),
-        ("train errors", best["train_errors"]),
-        ("train acc.", f"{best['train_accuracy']:.4f}"),
-        ("test acc.", "— (no test data)" if test is None else f"{test:.4f}"),
-        (
-            "success",
-            f"{record['success_rate']:.2f} "
-            f"({round(record['success_rate'] * reads)} of {reads} reads with zero errors)",
-        ),
-        ("time", f"{record['timing']['total_s']:.2f} s"),
-        ("record", record["record"]),
-    ]
-    qpu = record.get("qpu")
-    if qpu:
-        rows[2:2] = [
-            (
-                "qubits",
-                f"{qpu['logical_qubits']} logical on {qpu['physical_qubits']} physical "
-                f"(chains max {qpu['max_chain_length']}, mean {qpu['mean_chain_length']:.2f})",
-            ),
-            (
-                "chains",
-                f"strength {qpu['chain_strength']:.4g} ({qpu['chain_strength_method']}), "
-                f"broken {qpu['chain_break_fraction']:.3f}, {qpu['chain_break_method']}",
-            ),
-        ]
-    if record.get("leap"):
-        ids = ", ".join(str(i) for i in record["leap"]["problem_ids"])
-        rows.append(("leap", f"{record['leap']['solver']}: problem {ids}"))
-    for key, value in rows:
-        click.echo(f"{key:<13} {value}")
-    for line in _format_weights(best["weights"]):
-        click.echo(f"{'weights':<13} {line}")
+    problem = qanneal.load_problem(problem_path(file))
+    settings = dict(parse_param(text) for text in params)
+    ensure_kernels(steps_for(problem, sampler), status)
+    status.phase("sampling")
+    leap = registry.get(sampler or problem.spec["solve"]["sampler"]).via_leap
+    # a Leap wait is plain Python: Ctrl-C there raises, and the ledger keeps the run pending
+    stopping = contextlib.nullcontext(StopState()) if leap else sigint_stops(status.stop_requested)
+    with stopping as stop:
+        try:
+            record = qanneal.solve(
+                problem, sampler, params=settings, progress=status.update, **options
+            )
+        except LeapInterrupted as stopped:
+            status.close()
+            click.echo(str(stopped), err=True)
+            sys.exit(130)
+    return record, stop.requested
 
 
 def print_plan(plan: dict[str, Any]) -> None:

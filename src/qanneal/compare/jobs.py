@@ -25,8 +25,10 @@ import copy
 import hashlib
 import json
 import os
+import signal
+import time
 import tomllib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,9 +36,12 @@ from typing import Any
 import numpy as np
 
 from qanneal.compare.contestants import get_contestant
-from qanneal.errors import OutputError, ProblemFileError
+from qanneal.errors import OutputError, ProblemFileError, SamplingStopped
+from qanneal.extras import require
 from qanneal.files import write_new_file
+from qanneal.interrupts import critical
 from qanneal.problem import Problem, problem_from_dict
+from qanneal.samplers.base import Control, controlled
 
 LOG_NAME = "jobs.jsonl"
 
@@ -229,7 +234,7 @@ class JobLog:
 
     def append(self, result: dict[str, Any]) -> None:
         try:
-            with open(self.path, "a", encoding="utf-8") as stream:
+            with critical(), open(self.path, "a", encoding="utf-8") as stream:
                 stream.write(json.dumps(result) + "\n")
                 stream.flush()
                 os.fsync(stream.fileno())
@@ -246,55 +251,100 @@ def write_output(path: Path, data: bytes | str) -> None:
     write_new_file(path, payload)
 
 
-def execute(jobs: list[Job], *, workers: int = 1, dask: Any = None) -> Iterator[dict[str, Any]]:
-    """Run ``jobs`` and yield their results as they finish (any order)."""
+def execute(
+    jobs: list[Job], *, workers: int = 1, dask: Any = None, control: Control | None = None
+) -> Iterator[dict[str, Any]]:
+    """Run ``jobs`` and yield their results as they finish (any order), until
+    ``control.stop_requested``: then jobs in flight are abandoned (a sampler in this
+    process stops at its next checkpoint; a worker process is ended, never asked to raise
+    inside a kernel) and nothing more is yielded. ``dask`` is a ``distributed.Client``
+    (see :func:`dask_client`).
+
+    >>> source = ProblemSource.from_dict({
+    ...     "model": {"type": "perceptron", "inputs": 5},
+    ...     "data": {"source": "random", "patterns": 2}}, label="tiny")
+    >>> jobs = [Job(source, 0, None, "sa", 10, 1, seed, {}) for seed in (1, 2)]
+    >>> control = Control(stop_requested=True)
+    >>> list(execute(jobs, control=control)), len(list(execute(jobs)))
+    ([], 2)
+    """
+    control = control or Control()
     if dask is not None:
-        yield from _run_dask(jobs, dask)
+        yield from _run_dask(jobs, dask, control)
     elif workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield run_job(job)
+        with controlled(control):  # a sampler that checks in stops between its chunks
+            for job in jobs:
+                if control.stop_requested:
+                    return
+                try:
+                    result = run_job(job)
+                except SamplingStopped:
+                    return
+                yield result
     else:
-        yield from _run_pool(jobs, workers)
+        yield from _run_pool(jobs, workers, control)
 
 
-def _run_pool(jobs: list[Job], workers: int) -> Iterator[dict[str, Any]]:
+def _quiet_worker() -> None:
+    """Pool workers leave Ctrl-C to the parent (which ends them): no tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_pool(jobs: list[Job], workers: int, control: Control) -> Iterator[dict[str, Any]]:
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    # spawn: forking a process that may hold numba/dask threads can deadlock
+    # spawn: forking a process that may hold numba/dask threads can deadlock. SIGINT is
+    # blocked while the workers start, so a Ctrl-C then cannot reach one before it ignores it
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(run_job, job) for job in jobs]
-        try:
-            for future in as_completed(futures):
-                yield future.result()
-        finally:
-            for future in futures:
-                future.cancel()
-
-
-def _run_dask(jobs: list[Job], address: Any) -> Iterator[dict[str, Any]]:
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        from distributed import Client, as_completed
-    except ImportError:
-        raise OutputError("--dask needs dask.distributed: pip install 'qanneal[dask]'") from None
-    client = address if isinstance(address, Client) else _connect(Client, address)
-    try:
-        futures = [client.submit(run_job, job, pure=False) for job in jobs]
-        try:
-            for future in as_completed(futures):
-                yield future.result()
-        finally:
-            client.cancel(futures)
+        pool = context.Pool(workers, initializer=_quiet_worker)
     finally:
-        if client is not address:
-            client.close()
-
-
-def _connect(client_class: Callable[..., Any], address: str) -> Any:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     try:
-        return client_class(address, timeout="10s")
-    except (OSError, TimeoutError) as error:
+        results = pool.imap_unordered(run_job, jobs)
+        for _ in jobs:
+            while True:
+                if control.stop_requested:
+                    return
+                try:
+                    result = results.next(timeout=0.1)
+                except multiprocessing.TimeoutError:
+                    continue
+                break
+            yield result
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _run_dask(jobs: list[Job], client: Any, control: Control) -> Iterator[dict[str, Any]]:
+    from distributed import as_completed
+
+    futures = [client.submit(run_job, job, pure=False) for job in jobs]
+    try:
+        finished = as_completed(futures)
+        while not finished.is_empty():
+            if control.stop_requested:
+                return
+            for future in finished.next_batch(block=False) or []:
+                yield future.result()
+            time.sleep(0.05)
+    finally:
+        client.cancel(futures)
+
+
+def dask_client(address: Any) -> Any:
+    """A ``distributed.Client`` for ``address`` (a scheduler address, or a Client, which is
+    returned as is); an error naming the install command or the unreachable address."""
+    require("dask", "--dask")
+    from distributed import Client
+
+    if isinstance(address, Client):
+        return address
+    try:
+        return Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as error:
         raise OutputError(
             f"--dask {address}: cannot reach the Dask scheduler ({error}); start one with "
             "`dask scheduler` and give its tcp://HOST:PORT"

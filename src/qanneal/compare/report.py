@@ -59,6 +59,16 @@ def _table(groups: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _same(best: float, other: float) -> bool:
+    """A tie, not a win: ``other`` is less than 5% above ``best`` (the ratio would print as
+    "1.0× less").
+
+    >>> _same(100.0, 100.4), _same(100.0, 104.9), _same(100.0, 106.0)
+    (True, True, False)
+    """
+    return other < 1.05 * best
+
+
 def _winner(optimum: dict[str, Any], unit: str, what: str) -> str:
     ranked = sorted(
         ((name, found[unit]) for name, found in optimum.items() if found.get(unit)),
@@ -71,9 +81,15 @@ def _winner(optimum: dict[str, Any], unit: str, what: str) -> str:
     if not ranked:
         return f"No contestant reached a solution at any budget, so no TTS in {what}."
     name, best = ranked[0]
-    text = f"In {what}, **{name}** wins with TTS99 = {fmt(best['tts'])} at {best['budget']} sweeps"
-    if len(ranked) > 1:
-        second, other = ranked[1]
+    tied = [n for n, found in ranked[1:] if _same(best["tts"], found["tts"])]
+    if tied:
+        names = " and ".join(f"**{n}**" for n in [name, *tied])
+        text = f"In {what}, {names} tie with TTS99 = {fmt(best['tts'])}"
+    else:
+        text = f"In {what}, **{name}** wins with TTS99 = {fmt(best['tts'])}"
+    text += f" at {best['budget']} sweeps"
+    if len(ranked) > len(tied) + 1:
+        second, other = ranked[len(tied) + 1]
         text += (
             f", {other['tts'] / best['tts']:.1f}× less than {second} "
             f"({fmt(other['tts'])} at {other['budget']} sweeps)"

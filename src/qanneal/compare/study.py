@@ -10,8 +10,8 @@ fairly (``tts.spin_updates``). With ``alphas`` the first problem is also run at 
 With ``out_dir`` every finished job is appended to ``out_dir/jobs.jsonl`` as it arrives
 (:mod:`qanneal.compare.jobs`); running the same comparison again on that directory
 resumes where it stopped. When all jobs are done it writes ``results.csv`` (one row per
-read), ``summary.json``, PNG plots (``plot`` extra) and ``report.md``; files are created
-atomically and never overwritten.
+read), ``summary.json``, PNG plots (``plot`` extra) and ``report.md``
+(:mod:`qanneal.compare.outputs`); files are created atomically and never overwritten.
 
 Example:
     >>> from qanneal.problem import problem_from_dict
@@ -25,8 +25,6 @@ Example:
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import zlib
@@ -37,31 +35,24 @@ from typing import Any
 
 from qanneal.compare import aggregate
 from qanneal.compare.contestants import get_contestant
-from qanneal.compare.jobs import Job, JobLog, ProblemSource, execute, pending, write_output
+from qanneal.compare.jobs import (
+    Job,
+    JobLog,
+    ProblemSource,
+    dask_client,
+    execute,
+    pending,
+)
+from qanneal.compare.outputs import write_outputs
 from qanneal.errors import OutputError, SamplerError
+from qanneal.extras import require
 from qanneal.files import write_new_file
+from qanneal.interrupts import sigint_stops
 from qanneal.problem import Problem
 from qanneal.results import versions
+from qanneal.samplers.base import Control
 
 Progress = Callable[[int, int], None]
-CSV_COLUMNS = (
-    "problem",
-    "instance",
-    "alpha",
-    "contestant",
-    "budget",
-    "seed",
-    "read",
-    "energy",
-    "residual_energy",
-    "errors",
-    "success",
-    "train_accuracy",
-    "test_accuracy",
-    "sweeps",
-    "spin_updates",
-    "seconds_per_read",
-)
 
 
 @dataclass
@@ -224,8 +215,10 @@ def compare(
     ``params`` maps a contestant to extra sampler parameters (e.g. ``{"pimc": {"trotter":
     32}}``); ``workers`` > 1 runs a local process pool; ``dask`` is a scheduler address
     (``"tcp://host:8786"``) or a ``distributed.Client``. ``progress(done, total)`` is called
-    after every job. Ctrl-C returns with ``interrupted=True``; the finished jobs are in the
-    log and a second call resumes.
+    after every job. Ctrl-C (see :mod:`qanneal.interrupts`) returns with
+    ``interrupted=True``: jobs in flight are abandoned, the finished ones are in the log and
+    a second call resumes. Missing extras (``plot`` for the plots, ``dask``) and an
+    unreachable Dask scheduler are errors before anything is written.
     """
     _check(samplers, budgets, reads, instances)
     sources = _sources(problems)
@@ -248,44 +241,84 @@ def compare(
         "params": params or {},
         "seed": seed,
     }
-    log = None
-    done: dict[str, dict[str, Any]] = {}
-    if out_dir is not None:
-        out_dir = Path(out_dir)
-        log = _prepare(out_dir, _config(sources, jobs, **settings))
-        done = log.load()
-    todo = pending(jobs, done)
-    skipped = len(jobs) - len(todo)
-    if progress is not None:
-        progress(skipped, len(jobs))
-    interrupted = False
+    if plots and out_dir is not None:
+        require("plot", "the comparison's plots", "or pass --no-plots")
+    client = dask_client(dask) if dask is not None else None  # before anything is written
     try:
-        for result in execute(todo, workers=workers, dask=dask):
-            done[result["key"]] = result
-            if log is not None:
-                log.append(result)
-            if progress is not None:
-                progress(len(done), len(jobs))
-    except KeyboardInterrupt:
-        interrupted = True
+        done, log, skipped = _resume(jobs, sources, settings, out_dir)
+        if progress is not None:
+            progress(skipped, len(jobs))
+        todo = pending(jobs, done)
+        interrupted = _run_jobs(todo, done, log, workers, client, progress, len(jobs))
+    finally:
+        if client is not None and client is not dask:
+            client.close()
     results = [done[job.key] for job in jobs if job.key in done]
-    outcome = ComparisonResult(results, None, out_dir, [], interrupted, len(jobs), skipped)
-    if interrupted:
-        return outcome
+    outcome = ComparisonResult(
+        results, None, Path(out_dir) if out_dir else None, [], interrupted, len(jobs), skipped
+    )
+    if not interrupted:
+        summary = {"seed": seed, "resamples": resamples, "existence_instances": existence_instances}
+        _finish(outcome, sources, settings, summary, plots)
+    return outcome
+
+
+def _finish(
+    outcome: ComparisonResult,
+    sources: dict[str, ProblemSource],
+    settings: dict[str, Any],
+    options: dict[str, Any],
+    plots: bool,
+) -> None:
+    """Summarise the finished jobs into ``outcome`` and write the output files."""
     try:
-        outcome.summary = summarise(
-            results,
-            sources,
-            settings,
-            seed=seed,
-            resamples=resamples,
-            existence_instances=existence_instances,
-        )
-        if out_dir is not None:
-            outcome.files = write_outputs(outcome, plots=plots)
+        outcome.summary = summarise(outcome.results, sources, settings, **options)
+        if outcome.out_dir is not None:
+            outcome.files = write_outputs(
+                outcome.out_dir, outcome.summary, outcome.rows, plots=plots
+            )
     except KeyboardInterrupt:  # every job is logged: a second run writes the outputs
         outcome.summary, outcome.interrupted = None, True
-    return outcome
+
+
+def _resume(
+    jobs: list[Job],
+    sources: dict[str, ProblemSource],
+    settings: dict[str, Any],
+    out_dir: str | os.PathLike[str] | None,
+) -> tuple[dict[str, dict[str, Any]], JobLog | None, int]:
+    """Finished jobs (from the log of an unfinished comparison in ``out_dir``), the log to
+    append to, and how many jobs were taken from it."""
+    if out_dir is None:
+        return {}, None, 0
+    log = _prepare(Path(out_dir), _config(sources, jobs, **settings))
+    done = log.load()
+    return done, log, len(jobs) - len(pending(jobs, done))
+
+
+def _run_jobs(
+    todo: list[Job],
+    done: dict[str, dict[str, Any]],
+    log: JobLog | None,
+    workers: int,
+    client: Any,
+    progress: Progress | None,
+    total: int,
+) -> bool:
+    """Run ``todo`` into ``done`` (and the log); True when Ctrl-C asked to stop (the
+    outputs are then left to the run that resumes)."""
+    control = Control()
+    with sigint_stops(lambda: setattr(control, "stop_requested", True)):
+        try:
+            for result in execute(todo, workers=workers, dask=client, control=control):
+                done[result["key"]] = result
+                if log is not None:
+                    log.append(result)
+                if progress is not None:
+                    progress(len(done), total)
+        except KeyboardInterrupt:  # SIGINT left to Python's handler (not the main thread)
+            control.stop_requested = True
+    return control.stop_requested
 
 
 def summarise(
@@ -315,43 +348,3 @@ def summarise(
         ),
         "versions": versions(),
     }
-
-
-def results_csv(rows: list[dict[str, Any]]) -> str:
-    """``results.csv`` text: one row per read."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if row[k] is None else row[k]) for k in CSV_COLUMNS})
-    return buffer.getvalue()
-
-
-def write_outputs(outcome: ComparisonResult, *, plots: bool = True) -> list[Path]:
-    """Write results.csv, the plots, report.md and (last: it marks the comparison as
-    finished) summary.json into ``outcome.out_dir``. They derive deterministically from
-    the job log, so a file left by an interrupted attempt is kept if identical (and is
-    an error, never overwritten, if not)."""
-    from qanneal.compare import report
-
-    assert outcome.out_dir is not None and outcome.summary is not None
-    directory = outcome.out_dir
-    written = [directory / "results.csv"]
-    write_output(written[0], results_csv(outcome.rows))
-    figures: dict[str, Path] = {}
-    plot_note = None
-    if plots:
-        try:
-            from qanneal.compare import plots as plotting
-
-            figures = plotting.write_figures(outcome.summary, directory)
-        except ImportError:
-            plot_note = "plots skipped: matplotlib is not installed (pip install 'qanneal[plot]')"
-    else:
-        plot_note = "plots not requested"
-    written += list(figures.values())
-    written.append(directory / "report.md")
-    write_output(written[-1], report.markdown(outcome.summary, figures, plot_note))
-    written.append(directory / "summary.json")
-    write_output(written[-1], json.dumps(outcome.summary, indent=2, default=str))
-    return written

@@ -27,11 +27,13 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import Any
 
 import dimod
 import numpy as np
 
 from qanneal.errors import OutputError
+from qanneal.extras import require
 from qanneal.files import write_new_file
 
 
@@ -74,21 +76,13 @@ def format_spectrum(weights: np.ndarray) -> str:
     return "\n".join(lines)
 
 
-def plot_spectrum(weights: np.ndarray, path: str | os.PathLike[str]) -> None:
-    """Write a bar chart of W(k), k ≥ 1 (log scale), as a new PNG at ``path``.
+def spectrum_figure(weights: np.ndarray, title: str = "Walsh spectrum") -> Any:
+    """A matplotlib Figure: bars of W(k), k ≥ 1 (log scale), titled ``title`` (say which
+    problem it is) and the constant W(0); the degree axis has integer ticks only."""
+    require("plot", "plotting a spectrum")
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
-    Needs matplotlib (``pip install 'qanneal[plot]'``). The file is written atomically
-    and an existing file is never overwritten (OutputError).
-    """
-    path = Path(path)
-    if path.exists():
-        raise OutputError(f"{path} already exists; choose another name or remove it first")
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise OutputError(
-            "plotting a spectrum needs matplotlib: pip install 'qanneal[plot]'"
-        ) from None
     weights = np.asarray(weights, dtype=np.float64)
     degrees = np.arange(1, weights.size)
     figure = Figure(figsize=(6.0, 3.5), layout="constrained")
@@ -98,9 +92,25 @@ def plot_spectrum(weights: np.ndarray, path: str | os.PathLike[str]) -> None:
     if positive.any():
         axes.set_yscale("log")
     axes.set_xlim(0.4, max(1, weights.size - 1) + 0.6)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel("degree k (interaction order)")
     axes.set_ylabel("Walsh weight W(k)")
-    axes.set_title(f"Walsh spectrum (constant W(0) = {weights[0]:.4g})")
+    axes.set_title(f"{title} (constant W(0) = {weights[0]:.4g})")
+    return figure
+
+
+def plot_spectrum(
+    weights: np.ndarray, path: str | os.PathLike[str], title: str = "Walsh spectrum"
+) -> None:
+    """Write :func:`spectrum_figure` as a new PNG at ``path``.
+
+    Needs matplotlib (``pip install 'qanneal[plot]'``). The file is written atomically
+    and an existing file is never overwritten (OutputError).
+    """
+    path = Path(path)
+    if path.exists():
+        raise OutputError(f"{path} already exists; choose another name or remove it first")
+    figure = spectrum_figure(weights, title)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=120)
     write_new_file(path, buffer.getvalue())

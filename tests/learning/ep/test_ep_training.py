@@ -133,7 +133,7 @@ def test_cli_trains_saves_a_record_and_a_curve(tmp_path):
     runner = CliRunner()
     result = runner.invoke(cli, ["ep", str(problem), "--out", str(out), "--json", "--seed", "0"])
     assert result.exit_code == 0, result.output
-    summary = json.loads(result.output)
+    summary = json.loads(result.stdout)
     assert summary["best"]["train_accuracy"] == 1.0 and summary["formulation"] == "ep-covariance"
     record = json.loads(Path(summary["record"]).read_text())
     assert len(record["history"]) == 61 and record["history"][0]["epoch"] == 0
@@ -151,7 +151,7 @@ def test_cli_runs_a_shipped_problem_by_name_with_overrides(tmp_path):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "rule quantum, sampler exact" in result.output
-    assert "curve        — (not written)" in result.output
+    assert "curve         not written (--no-plot)" in result.output
 
 
 @pytest.mark.parametrize(

@@ -268,7 +268,7 @@ def test_cli_experiment_light(tmp_path, monkeypatch) -> None:  # type: ignore[no
         ],
     )
     assert one.exit_code == 0, one.output
-    document = json.loads(one.output)
+    document = json.loads(one.stdout)
     assert set(document["curves"]["sgd"]) == {"sigmoid", "growth"}
     assert document["settings"]["seed"] == 5 and document["files"] == []
     two = runner.invoke(
@@ -286,6 +286,6 @@ def test_cli_experiment_light(tmp_path, monkeypatch) -> None:  # type: ignore[no
             "5",
         ],
     )
-    assert json.loads(two.output)["summary"] == document["summary"]
+    assert json.loads(two.stdout)["summary"] == document["summary"]
     bad = runner.invoke(cli, ["experiment", "light", "--optimizer", "lbfgs"])
     assert bad.exit_code == 2

@@ -177,7 +177,7 @@ def test_qanneal_solve_runs_the_shipped_vqa_problem(tmp_path):
     args = ["solve", "binn-vqa-teacher", "--num-reads", "2", "--num-sweeps", "30"]
     result = runner.invoke(cli, [*args, "--seed", "1", "--json", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["sampler"] == "vqa"
+    assert json.loads(result.stdout)["sampler"] == "vqa"
 
 
 @pytest.mark.parametrize(

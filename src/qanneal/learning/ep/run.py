@@ -6,7 +6,7 @@ index, never overwritten); its index columns mean: ``formulation`` = ``"ep-<rule
 cost ⟨C⟩, ``best.train_errors`` = misclassified training patterns, ``success_rate`` =
 1.0 when the trained network classifies every training pattern, else 0.0. The
 learning curve (train/test accuracy and ⟨C⟩ per epoch) is ``<out>/<run_id>-curve.png``
-when matplotlib is installed (the ``plot`` extra).
+(it needs the ``plot`` extra; ``plot=False`` goes without).
 
 Example:
     >>> import pathlib, tempfile
@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from qanneal.errors import ProblemFileError
+from qanneal.extras import require
 from qanneal.files import write_new_file
 from qanneal.learning.ep.config import (
     build_data,
@@ -92,6 +93,8 @@ def run_ep_file(
     spec = validate_ep(document, where)
     if save:
         ensure_writable(out_dir)
+        if plot:  # before training, not after it
+            require("plot", "the learning curve", "or pass --no-plot")
     data = build_data(spec)
     network = build_network(spec, data[0].shape[1])
     settings = build_settings(spec)
@@ -152,26 +155,28 @@ def _record(
     }
 
 
-def save_curve(history: list[dict[str, Any]], out_dir: Path, run_id: str, title: str) -> str | None:
-    """Write the learning curve PNG next to the record; None without matplotlib."""
-    try:
-        import matplotlib
+def save_curve(history: list[dict[str, Any]], out_dir: Path, run_id: str, title: str) -> str:
+    """Write the learning curve PNG next to the record (needs the ``plot`` extra)."""
+    require("plot", "the learning curve", "or pass --no-plot")
+    import matplotlib
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     figure = learning_curve_figure(plt, history, title)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=110)
     plt.close(figure)
     target = out_dir / f"{run_id}-curve.png"
+    ensure_writable(out_dir).mkdir(parents=True, exist_ok=True)  # made for what it holds
     write_new_file(target, buffer.getvalue())
     return str(target)
 
 
 def learning_curve_figure(plt: Any, history: list[dict[str, Any]], title: str) -> Any:
     """Accuracy (left) and mean cost ⟨C⟩ (right) per epoch, train and test."""
+    from matplotlib.ticker import MaxNLocator
+
     epochs = [row["epoch"] for row in history]
     figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4))
     for split, style in (("train", "-"), ("test", "--")):
@@ -182,6 +187,8 @@ def learning_curve_figure(plt: Any, history: list[dict[str, Any]], title: str) -
             right.plot(epochs, cost, style, label=split)
     left.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.02))
     right.set(xlabel="epoch", ylabel="mean cost ⟨C⟩")
+    for axes in (left, right):  # epochs are whole numbers
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     left.legend()
     figure.suptitle(title)
     figure.tight_layout()

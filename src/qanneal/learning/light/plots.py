@@ -47,34 +47,82 @@ def _png(fig: Any) -> bytes:
     return buffer.getvalue()
 
 
+LINES = {
+    "sigmoid": ("-", "o"),
+    "none": ("-", "s"),
+    "growth": ("--", "^"),
+    "harvesting": (":", "v"),
+    "growth+harvesting": ("-.", "D"),
+}
+"""Line style and marker per contestant: curves that coincide (regulation modes whose ρ
+stays the same) stay told apart by their markers and dashes."""
+
+
 def _label(contestant: str, replicas: int) -> str:
     if contestant == "sigmoid":
         return "sigmoid (plain GD)"
     return f"{contestant} ({replicas} replicas)"
 
 
+def same_as(curves: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, str]:
+    """For each contestant whose (train, test) curve equals an earlier one's, that one.
+
+    >>> a = (np.array([0.5, 0.6]), np.array([0.4, 0.5]))
+    >>> same_as({"none": a, "growth": a, "harvesting": (a[0], a[1] + 0.1)})
+    {'growth': 'none'}
+    """
+    found: dict[str, str] = {}
+    names = list(curves)
+    for k, name in enumerate(names):
+        for earlier in names[:k]:
+            if earlier not in found and all(
+                np.allclose(x, y, atol=1e-12)
+                for x, y in zip(curves[name], curves[earlier], strict=True)
+            ):
+                found[name] = earlier
+                break
+    return found
+
+
 def fig2_figure(result: dict[str, Any]) -> bytes:
-    """Test vs train accuracy per epoch (paper Figure 2), one panel per optimiser."""
+    """Test vs train accuracy per epoch (paper Figure 2), one panel per optimiser (PNG)."""
+    return _png(fig2(result))
+
+
+def fig2(result: dict[str, Any]) -> Any:
+    """The matplotlib Figure of :func:`fig2_figure`; a contestant whose curve coincides
+    with an earlier one's says so in the legend ("growth (5 replicas) = none")."""
     plt = _pyplot()
     curves, settings = result["curves"], result["settings"]
     optimizers = list(curves)
     fig, axes = plt.subplots(1, len(optimizers), figsize=(4.2 * len(optimizers), 4), squeeze=False)
     for ax, optimizer in zip(axes[0], optimizers, strict=True):
         lows, highs = [], []
-        for contestant, metrics in curves[optimizer].items():
-            train = np.array(metrics["train_accuracy"]["mean"][1:])
-            test = np.array(metrics["test_accuracy"]["mean"][1:])
+        pairs = {
+            contestant: (
+                np.array(metrics["train_accuracy"]["mean"][1:]),
+                np.array(metrics["test_accuracy"]["mean"][1:]),
+            )
+            for contestant, metrics in curves[optimizer].items()
+        }
+        twins = same_as(pairs)
+        for order, (contestant, (train, test)) in enumerate(pairs.items()):
             lows.append(min(train.min(), test.min()))
             highs.append(max(train.max(), test.max()))
+            style, marker = LINES.get(contestant, ("-", "."))
+            label = _label(contestant, settings["replicas"])
+            if contestant in twins:
+                label += f" = {twins[contestant]}"
             ax.plot(
                 train,
                 test,
-                "-",
-                marker=".",
-                markersize=3,
-                lw=1,
+                style,
+                marker=marker,
+                markevery=max(1, len(train) // 8),
+                markersize=5,
+                lw=max(0.8, 2.6 - 0.5 * order),  # earlier curves wider: overlaps show
                 color=COLOURS.get(contestant),
-                label=_label(contestant, settings["replicas"]),
+                label=label,
             )
             ax.plot(train[-1], test[-1], "o", color=COLOURS.get(contestant), markersize=5)
         low, high = min(lows) - 0.005, max(highs) + 0.005
@@ -91,7 +139,7 @@ def fig2_figure(result: dict[str, Any]) -> bytes:
         fontsize=9,
     )
     fig.tight_layout()
-    return _png(fig)
+    return fig
 
 
 def accuracy_figure(result: dict[str, Any]) -> bytes:

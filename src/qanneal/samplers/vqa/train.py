@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qanneal.errors import SamplerError
+from qanneal.samplers.base import current_control
 from qanneal.samplers.vqa.estimate import GRADIENTS, Estimator
 
 Callback = Callable[[int, np.ndarray], None]
@@ -183,8 +184,12 @@ def train(
 ) -> TrainingResult:
     """Minimise E(θ) from ``config.runs`` random starts (or the rows of ``initial``).
 
-    ``callback(step, energies)`` is called after every step (progress bars, traces).
+    ``callback(step, energies)`` is called after every step (progress bars, traces). The
+    run's :class:`~qanneal.samplers.base.Control` gets the progress after every step and
+    may stop the training there (:class:`~qanneal.errors.SamplingStopped`: ``qanneal
+    solve`` keeps the reads of the chunks that finished).
     """
+    control = current_control()
     rng = np.random.default_rng(seed)
     ansatz = estimator.ansatz
     if initial is None:
@@ -206,6 +211,7 @@ def train(
             theta = natural.step(theta, grad, estimator, rng)
         if callback is not None:
             callback(step + 1, energy)
+        control.checkpoint(step + 1, config.steps)  # progress; a requested stop ends here
     if estimator.exact:
         final = estimator.energy(theta, rng)
     else:
