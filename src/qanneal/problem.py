@@ -28,6 +28,7 @@ import numpy as np
 from qanneal import _memory
 from qanneal.errors import FormulationError, ProblemFileError, ResourceError
 from qanneal.hubo import POLYNOMIAL_FORMULATIONS, expand
+from qanneal.hubo.hybrid import HybridFormulations
 from qanneal.hubo.slack import BYTES_PER_INTERACTION, SlackQubo, build_slack_qubo, slack_size
 from qanneal.models import BinaryModel, BinaryNeuralNetwork, BinaryPerceptron, datasets
 from qanneal.spec import CHOICE_FORMULATIONS, validate
@@ -96,7 +97,7 @@ def memory_estimate(spec: Mapping[str, Any]) -> int:
     return native + BYTES_PER_INTERACTION * interactions
 
 
-class Problem:
+class Problem(HybridFormulations):
     """A validated problem: ``model`` (with its training data), ``data``, ``formulation``."""
 
     def __init__(self, spec: dict[str, Any], *, text: str = "", path: Path | None = None) -> None:
@@ -204,45 +205,6 @@ class Problem:
         from qanneal.reduce import to_bqm
 
         return to_bqm(self.polynomial(), method=self.spec["formulation"]["reduction"] or "auto")
-
-    # -- constrained (cqm) and nonlinear (nl) formulations: qanneal.hubo.cqm / .nl --------
-    @cached_property
-    def constrained(self) -> Any:
-        from qanneal.hubo.cqm import constrained_model
-
-        return constrained_model(self.model)
-
-    def cqm(self) -> dimod.ConstrainedQuadraticModel:
-        """The constrained quadratic model of formulation 'cqm' (one constraint per
-        pattern, and per hidden unit and pattern for a BiNN; zero objective)."""
-        if self.kind != "cqm":
-            raise FormulationError(f"formulation {self.formulation!r} is not 'cqm'")
-        return self.constrained.cqm
-
-    @cached_property
-    def cqm_penalty(self) -> dimod.BinaryQuadraticModel:
-        """The CQM as a penalty BQM (dimod.cqm_to_bqm: slack bits for each inequality;
-        with the zero objective its multiplier only sets the energy unit)."""
-        try:
-            return dimod.cqm_to_bqm(self.cqm())[0]
-        except ValueError:
-            raise FormulationError(
-                "a BiNN's 'cqm' has quadratic constraints, which dimod's penalty form "
-                "(cqm_to_bqm) cannot take; use formulation 'hidden' for a BQM"
-            ) from None
-
-    @cached_property
-    def nonlinear(self) -> Any:
-        from qanneal.hubo.nl import nonlinear_model
-
-        return nonlinear_model(self.model)
-
-    def nl_model(self) -> Any:
-        """The dwave-optimization model of formulation 'nl' (its states decode with
-        ``problem.nonlinear.weights()``)."""
-        if self.kind != "nl":
-            raise FormulationError(f"formulation {self.formulation!r} is not 'nl'")
-        return self.nonlinear.model
 
     def bqm(self) -> dimod.BinaryQuadraticModel:
         """The QUBO/BQM: the slack QUBO, the reduced polynomial or the CQM's penalty form."""
