@@ -39,9 +39,9 @@ import numpy as np
 from _common import ROOT, git_commit, git_dirty, machine, versions, write_atomically
 
 import qanneal
-from qanneal.leap.kerberos import KerberosSampler
 from qanneal.leap.noise import HardwareNoiseComposite
 from qanneal.leap.subproblems import MockQPU
+from qanneal.samplers.kerberos import KerberosSampler
 
 RESULT_PATH = ROOT / "benchmarks" / "results" / "kerberos.json"
 PROBLEM = ROOT / "problems" / "perceptron-random-slack.toml"
