@@ -99,6 +99,15 @@ def jsonable(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def bias_ratio(bqm: Any) -> float:
+    """max |bias| / min nonzero |bias| over a BQM's linear and quadratic biases: how much
+    precision the hardware needs to represent it."""
+    linear, (_, _, quadratic), _ = bqm.to_numpy_vectors()[:3]
+    magnitudes = np.abs(np.concatenate([linear, quadratic]))
+    nonzero = magnitudes[magnitudes > 1e-12 * max(1.0, float(magnitudes.max(initial=0.0)))]
+    return float(nonzero.max() / nonzero.min()) if nonzero.size else 1.0
+
+
 def write_bytes_atomically(path: Path, data: bytes) -> None:
     """``data`` to a temporary file in the same directory, then renamed over ``path``: a
     reader never sees half a file."""

@@ -58,7 +58,7 @@ from typing import Any
 
 import dimod
 import numpy as np
-from _common import git_commit, git_dirty, machine, versions, write_atomically
+from _common import bias_ratio, git_commit, git_dirty, machine, versions, write_atomically
 
 from qanneal.reduce import Auxiliary, ReductionInfo, to_bqm, verify
 
@@ -306,14 +306,6 @@ def peer_info(method, poly, bqm, auxiliaries, strength) -> ReductionInfo:
 
 # ---------------------------------------------------------------------------
 # measuring one polynomial
-
-
-def bias_ratio(bqm: dimod.BinaryQuadraticModel) -> float:
-    """max |bias| / min nonzero |bias| over linear and quadratic biases."""
-    linear, (_, _, quadratic), _ = bqm.to_numpy_vectors()[:3]
-    magnitudes = np.abs(np.concatenate([linear, quadratic]))
-    nonzero = magnitudes[magnitudes > 1e-12 * max(1.0, float(magnitudes.max(initial=0.0)))]
-    return float(nonzero.max() / nonzero.min()) if nonzero.size else 1.0
 
 
 def prepare(tool: str, poly: dimod.BinaryPolynomial) -> tuple[Callable, Finish]:

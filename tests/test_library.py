@@ -11,6 +11,10 @@ from qanneal.solve import target_size
 SHIPPED = list_problems()
 NEEDS_LEAP = {"qpu", "qpu-clique", "hybrid"}  # a Leap token; tests/leap covers them offline
 MOCK_QPU_MAX_VARIABLES = 80  # larger BQMs spend minutes in the embedding search
+# samplers without a sweep budget whose defaults take tens of seconds per shipped problem
+QUICK_PARAMS = {
+    "kerberos-mock": {"max_iter": 2, "tabu_restarts": 2, "sa_sweeps": 100, "qpu_reads": 10}
+}
 
 
 def _cases() -> list[tuple[str, str]]:
@@ -49,10 +53,11 @@ def test_every_shipped_problem_runs_with_every_accepting_sampler(problem_name, s
     entry = registry.get(sampler)
     given = registry.target_kind(entry, problem.kind)
     limit = entry.limit(given)
+    quick = {"num_reads": 2, "num_sweeps": 5, "seed": 0, "params": QUICK_PARAMS.get(sampler)}
     if limit is not None and target_size(problem, given) > limit:
         with pytest.raises(ResourceError, match="at most"):
-            solve(problem, sampler, num_reads=2, num_sweeps=5, seed=0, save=False)
+            solve(problem, sampler, save=False, **quick)
         return
-    record = solve(problem, sampler, num_reads=2, num_sweeps=5, seed=0, out_dir=tmp_path)
+    record = solve(problem, sampler, out_dir=tmp_path, **quick)
     assert record["sampler"] == sampler and record["num_reads"] >= 1
     assert 0.0 <= record["best"]["train_accuracy"] <= 1.0

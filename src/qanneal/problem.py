@@ -28,6 +28,7 @@ import numpy as np
 from qanneal import _memory
 from qanneal.errors import FormulationError, ProblemFileError, ResourceError
 from qanneal.hubo import POLYNOMIAL_FORMULATIONS, expand
+from qanneal.hubo.hybrid import HybridFormulations
 from qanneal.hubo.slack import BYTES_PER_INTERACTION, SlackQubo, build_slack_qubo, slack_size
 from qanneal.models import BinaryModel, BinaryNeuralNetwork, BinaryPerceptron, datasets
 from qanneal.spec import CHOICE_FORMULATIONS, validate
@@ -96,7 +97,7 @@ def memory_estimate(spec: Mapping[str, Any]) -> int:
     return native + BYTES_PER_INTERACTION * interactions
 
 
-class Problem:
+class Problem(HybridFormulations):
     """A validated problem: ``model`` (with its training data), ``data``, ``formulation``."""
 
     def __init__(self, spec: dict[str, Any], *, text: str = "", path: Path | None = None) -> None:
@@ -133,7 +134,7 @@ class Problem:
         self.model = _build_model(spec, self.data.num_inputs, self.data)
         if self.kind != "native":
             try:  # build now, so that a formulation that cannot work fails before sampling
-                _ = self.slack if self.formulation == "slack" else self.polynomial()
+                self._build()
             except (FormulationError, ResourceError) as error:
                 raise type(error)(f"{origin}: {error}") from None
 
@@ -157,10 +158,20 @@ class Problem:
 
     @property
     def kind(self) -> str:
-        """What samplers must accept: 'native' (a model), 'bqm' or 'polynomial'."""
-        if self.formulation == "native":
-            return "native"
+        """What samplers must accept: 'native' (a model), 'bqm', 'polynomial', 'cqm' (a
+        dimod ConstrainedQuadraticModel) or 'nl' (a dwave-optimization model)."""
+        if self.formulation in ("native", "cqm", "nl"):
+            return self.formulation
         return "bqm" if self.formulation == "slack" else "polynomial"
+
+    def _build(self) -> Any:
+        builders = {
+            "bqm": lambda: self.slack,
+            "polynomial": self.polynomial,
+            "cqm": lambda: self.constrained,
+            "nl": lambda: self.nonlinear,
+        }
+        return builders[self.kind]()
 
     @property
     def num_variables(self) -> int:
@@ -169,6 +180,8 @@ class Problem:
             return self.model.num_variables
         if self.kind == "bqm":
             return self.bqm().num_variables
+        if self.kind in ("cqm", "nl"):  # cqm: weights + hidden-unit auxiliaries
+            return len(self.cqm().variables) if self.kind == "cqm" else len(self.model.variables)
         return len(self.polynomial().variables)
 
     @cached_property
@@ -194,18 +207,23 @@ class Problem:
         return to_bqm(self.polynomial(), method=self.spec["formulation"]["reduction"] or "auto")
 
     def bqm(self) -> dimod.BinaryQuadraticModel:
-        """The QUBO/BQM: the slack QUBO, or the reduced polynomial."""
-        if self.kind == "native":
+        """The QUBO/BQM: the slack QUBO, the reduced polynomial or the CQM's penalty form."""
+        if self.kind in ("native", "nl"):
             raise FormulationError(
-                "formulation 'native' has no BQM; use formulation 'slack' or a polynomial one"
+                f"formulation {self.formulation!r} has no BQM; use formulation 'slack', "
+                "'cqm' or a polynomial one"
             )
+        if self.kind == "cqm":
+            return self.cqm_penalty
         return self.slack.bqm if self.kind == "bqm" else self.reduction[0]
 
     def target(self, kind: str) -> Any:
         """What a sampler given ``kind`` samples: the model ('native'), the BQM ('bqm',
-        reduced if polynomial) or the polynomial ('polynomial')."""
+        reduced if polynomial), the polynomial, the CQM ('cqm') or the NL model ('nl')."""
         if kind == "native":
             return self.model
+        if kind in ("cqm", "nl"):
+            return self.cqm() if kind == "cqm" else self.nl_model()
         return self.bqm() if kind == "bqm" else self.polynomial()
 
     def decode(self, sample: Mapping[Any, int]) -> np.ndarray:
@@ -228,6 +246,8 @@ class Problem:
         """
         if self.formulation == "slack":
             return self.slack.decode(sample)
+        if self.kind in ("cqm", "nl"):  # 0/1 variables standing for w = 2x − 1
+            return np.array([2 * int(sample[v]) - 1 for v in self.model.variables], dtype=np.int8)
         if self.kind == "polynomial":
             return np.array([sample.get(v, 1) for v in self.model.variables], dtype=np.int8)
         return self.model.weights_from_sample(sample)
@@ -251,6 +271,10 @@ class Problem:
         for ``target`` ('native', 'bqm' or 'polynomial'). Samples of a reduced polynomial
         are decoded to the polynomial's variables and scored with the polynomial."""
         samples, labels = sampleset.record.sample, list(sampleset.variables)
+        if self.kind == "cqm":  # per-constraint feasibility; a CQM read's energy is its violation
+            binary = (samples + 1) // 2 if sampleset.vartype is dimod.SPIN else samples
+            energies = sampleset.record.energy if target == "bqm" else None
+            return self.constrained.readout(binary, labels, energies)
         if self.kind == "polynomial" and target == "bqm":
             bqm, info = self.reduction
             decoded = info.decode(sampleset)

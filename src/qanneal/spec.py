@@ -29,7 +29,7 @@ CHOICES = {"perceptron": ("activation",), "binn": ("activation", "dropout", "wid
 CHOICE_FORMULATIONS = ("native", "walsh", "hidden")
 """Formulations that encode choice variables ('hidden': dropout and width only)."""
 SOURCES = ("random", "teacher", "synthetic2d", "digits", "file")
-FORMULATIONS = ("native", "slack", "walsh", "symmetric", "hidden")
+FORMULATIONS = ("native", "slack", "walsh", "symmetric", "hidden", "cqm", "nl")
 REDUCTIONS = ("auto", "rosenberg", "freedman", "ishikawa", "dimod")
 DIGIT_FEATURES = ("pool", "pca")
 
@@ -175,7 +175,7 @@ def validate(document: dict[str, Any], origin: str) -> dict[str, Any]:
     check.positive("formulation", "max_degree", formulation["max_degree"])
     if formulation["reduction"] is not None:
         check.choice("formulation", "reduction", formulation["reduction"], REDUCTIONS)
-    if formulation["type"] in ("native", "slack"):
+    if formulation["type"] in ("native", "slack", "cqm", "nl"):
         for key in ("max_degree", "reduction"):
             if formulation[key] is not None:
                 raise check.fail(

@@ -67,6 +67,10 @@ def describe(problem: Problem) -> dict[str, Any]:
         info["degree"] = polynomial.degree
         info["monomials"] = len(polynomial)
         info["auxiliaries"] = auxiliary_counts(polynomial)
+    elif problem.kind == "cqm":
+        info["constraints"] = len(problem.cqm().constraints)
+    elif problem.kind == "nl":
+        info["nl_symbols"] = problem.nl_model().num_symbols()
     samplers = []
     for name in registry.names_for(problem.kind, problem.model_type):
         entry = registry.get(name)

@@ -46,6 +46,7 @@ def test_capabilities_callers_ask_for():
         "exact",
         "tabu",
         "steepest",
+        "kerberos-mock",
         "qpu",
         "qpu-clique",
         "hybrid",

@@ -90,6 +90,10 @@ def inspect(
 def _structure(info: dict[str, Any]) -> str:
     if info["monomials"] is not None:
         return f"polynomial of degree {info['degree']}, {info['monomials']} monomials"
+    if info.get("constraints") is not None:
+        return f"constrained quadratic model, {info['constraints']} constraints, zero objective"
+    if info.get("nl_symbols") is not None:
+        return f"nonlinear model (dwave-optimization), {info['nl_symbols']} symbols"
     if info["num_interactions"] is not None:
         return f"quadratic, {info['num_interactions']} couplings (density {info['density']:.3f})"
     return "native energy (the sampler evaluates the model's loss)"

@@ -5,7 +5,9 @@ formulations give a ``dimod.BinaryPolynomial`` over SPIN variables: ``walsh`` (e
 Walsh–Fourier expansion of any model, n ≤ 24), ``symmetric`` (closed form per
 perceptron pattern, no truth table) and ``hidden`` (a BiNN with auxiliary hidden-unit
 spins). :func:`expand` picks one by name; :mod:`qanneal.reduce` turns a polynomial into
-a BQM.
+a BQM. Two formulations keep the model's structure for Leap's hybrid solvers: ``cqm``
+(:mod:`qanneal.hubo.cqm`, one constraint per pattern: a ``dimod.ConstrainedQuadraticModel``)
+and ``nl`` (:mod:`qanneal.hubo.nl`, the loss itself as a dwave-optimization model).
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@ Ocean code:
   annealing behind the contract (``tabu``, ``steepest``, ``pimc-dwave``);
 - :class:`LeapSampler` — the D-Wave QPU, Leap hybrid and mock QPU (``qpu``,
   ``qpu-clique``, ``hybrid``, ``mock-qpu``); imported on first use (it loads
-  dwave-system).
+  dwave-system);
+- :class:`KerberosSampler` — QPU in the loop, Kerberos-style decomposition on dwave-hybrid
+  (``kerberos-mock``); imported on first use.
 
 Example:
     >>> from qanneal.samplers import PIMCSampler
@@ -29,6 +31,7 @@ from qanneal.samplers.vqa.sampler import VQASampler
 __all__ = [
     "AnnealingSampler",
     "ExactSampler",
+    "KerberosSampler",
     "LeapSampler",
     "OceanSampler",
     "PIMCSampler",
@@ -41,4 +44,8 @@ def __getattr__(name: str) -> Any:
         from qanneal.samplers.leap import LeapSampler
 
         return LeapSampler
+    if name == "KerberosSampler":  # lazy: imports dwave-hybrid
+        from qanneal.samplers.kerberos import KerberosSampler
+
+        return KerberosSampler
     raise AttributeError(f"module 'qanneal.samplers' has no attribute {name!r}")

@@ -11,7 +11,9 @@ registering a sampler here also puts it through the conformance suite
 (``tests/samplers/test_conformance.py``).
 
 A polynomial formulation given to a sampler that samples BQMs but not polynomials is
-reduced to a BQM first (:func:`target_kind`).
+reduced to a BQM first (:func:`target_kind`); a ``cqm`` formulation goes to BQM samplers as
+its penalty form (dimod's ``cqm_to_bqm``), which exists for perceptrons (linear
+constraints) only. No sampler in this version takes ``nl`` (Leap's hybrid NL solver does).
 
 Example:
     >>> get("sa").targets
@@ -90,6 +92,12 @@ class SamplerEntry:
             )
 
 
+def _kerberos() -> Any:
+    from qanneal.samplers.kerberos import KerberosSampler  # lazy: imports dwave-hybrid
+
+    return KerberosSampler()
+
+
 def _entries() -> tuple[SamplerEntry, ...]:
     exact_limits = dict.fromkeys(("native", "bqm", "polynomial"), MAX_EXACT_VARIABLES)
     leap = (
@@ -157,6 +165,15 @@ def _entries() -> tuple[SamplerEntry, ...]:
             lambda: OceanSampler("PathIntegralAnnealingSampler"),
             ("bqm",),
         ),
+        SamplerEntry(
+            "kerberos-mock",
+            "QPU in the loop, offline: Kerberos-style dwave-hybrid decomposition (tabu, SA and "
+            "energy-impact subproblems) with the subproblems on MockDWaveSampler (Pegasus P16)",
+            _kerberos,
+            ("bqm",),
+            has_sweeps=False,
+            sweep_cost=None,
+        ),
         *(
             SamplerEntry(
                 name,
@@ -194,14 +211,20 @@ def target_kind(entry: SamplerEntry, kind: str) -> str | None:
     polynomial that the sampler cannot take natively, its reduction to a 'bqm'."""
     if kind in entry.targets:
         return kind
-    if kind == "polynomial" and "bqm" in entry.targets:
+    if kind in ("polynomial", "cqm") and "bqm" in entry.targets:
         return "bqm"
     return None
+
+
+PENALTY_MODELS = ("perceptron",)
+"""Model types whose ``cqm`` has a penalty BQM (a BiNN's has quadratic constraints)."""
 
 
 def _fits(entry: SamplerEntry, kind: str, model: str | None) -> bool:
     if target_kind(entry, kind) is None:
         return False
+    if kind == "cqm":
+        return model is None or model in PENALTY_MODELS
     return kind != "native" or model is None or model in entry.native_models
 
 
@@ -218,11 +241,11 @@ def resolve(name: str, kind: str, formulation: str, model: str | None = None) ->
     target = target_kind(entry, kind)
     if target is None or not _fits(entry, kind, model):
         what = f"formulation {formulation!r}" + (
-            f" of model type {model!r}" if kind == "native" and model else ""
+            f" of model type {model!r}" if kind in ("native", "cqm") and model else ""
         )
         raise SamplerError(
             f"sampler {name!r} cannot take {what}; "
-            f"samplers that can: {', '.join(names_for(kind, model))}"
+            f"samplers that can: {', '.join(names_for(kind, model)) or 'none in this version'}"
         )
     return entry.create(), target
 

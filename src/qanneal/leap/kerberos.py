@@ -1,0 +1,236 @@
+"""QPU in the loop for problems larger than the chip: a Kerberos-style dwave-hybrid
+workflow (the sampler that runs it is :class:`qanneal.samplers.kerberos.KerberosSampler`).
+
+Every iteration runs three branches on the current best state and keeps the best result
+(dwave-hybrid's Kerberos, ``hybrid.reference.kerberos``):
+
+- tabu search on the whole problem (dwave-samplers ``TabuSampler``),
+- simulated annealing on the whole problem (dwave-samplers ``SimulatedAnnealingSampler``),
+- a QPU subproblem: dwave-hybrid's ``EnergyImpactDecomposer`` picks the
+  ``max_subproblem_size`` variables whose flips change the energy most (rolling, breadth
+  first, as Kerberos does; with clique embeddings at most the QPU's largest clique),
+  :class:`~qanneal.leap.subproblems.SubproblemQPU` embeds it (one cached embedding per
+  size) and samples it on the QPU, and ``SplatComposer`` writes the best subsample back.
+
+The loop stops after ``max_iter`` iterations, after ``convergence`` iterations without a
+lower energy, or when ``energy_threshold`` is reached; :func:`run_read` is one run from a
+random state. Kerberos races the branches (the first to finish stops the others), so a run
+depends on thread timing; by default the branches run to completion (``hybrid.Parallel``)
+with budgets counted in sweeps and restarts and a seed per call, so a seed reproduces a
+run; ``race = True`` gives Kerberos's race (tabu in ``tabu_timeout`` ms slices).
+
+A read's report counts its iterations, its QPU subproblems (size, qubits, chains, breaks,
+embedding source and time) and which branch made each improvement (:data:`BRANCHES`;
+ties go to the input state, then to the earlier branch).
+
+Example (offline: QPU subproblems on a mock Pegasus P4):
+    >>> import dimod, numpy as np
+    >>> from qanneal.leap.subproblems import MockQPU
+    >>> bqm = dimod.generators.ran_r(1, 20, seed=4)
+    >>> settings = {"max_iter": 10, "convergence": 3, "energy_threshold": None,
+    ...             "max_subproblem_size": 8, "qpu_reads": 10, "qpu_params": None,
+    ...             "sa_sweeps": 200, "tabu_restarts": 5, "tabu_timeout": 20, "race": False,
+    ...             "embedding": "clique"}
+    >>> qpu = subproblem_qpu(MockQPU(pegasus_size=4), settings, seed=1)
+    >>> sample, read = run_read(bqm, qpu, settings, np.random.default_rng(1))
+    >>> len(sample), read["iterations"] == len(read["qpu_calls"]), read["subproblem_size"]
+    (20, True, 8)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dimod
+import hybrid
+import numpy as np
+from dwave.samplers import SimulatedAnnealingSampler, TabuSampler
+
+from qanneal.errors import SamplerError
+from qanneal.leap.subproblems import EMBEDDINGS, SubproblemQPU
+
+BRANCHES = ("keep", "tabu", "sa", "qpu")
+"""Branch names in workflow order ('keep': the input state, unchanged)."""
+
+
+class SeededTabu(hybrid.traits.ProblemSampler, hybrid.traits.SISO, hybrid.Runnable):
+    """Tabu search from the state's sample, a fixed number of restarts, seeded."""
+
+    def __init__(self, restarts: int, rng: np.random.Generator) -> None:
+        super().__init__()
+        self.restarts, self.rng = restarts, rng
+
+    def next(self, state: Any, **runopts: Any) -> Any:
+        answer = TabuSampler().sample(  # timeout None: stop by restarts only
+            state.problem,
+            initial_states=state.samples,
+            num_reads=1,
+            timeout=None,  # type: ignore[arg-type]
+            num_restarts=self.restarts,
+            seed=int(self.rng.integers(2**31)),
+        )
+        return state.updated(samples=answer)
+
+
+class SeededAnnealing(hybrid.traits.ProblemSampler, hybrid.traits.SISO, hybrid.Runnable):
+    """Simulated annealing of the whole problem, seeded."""
+
+    def __init__(self, sweeps: int, rng: np.random.Generator) -> None:
+        super().__init__()
+        self.sweeps, self.rng = sweeps, rng
+
+    def next(self, state: Any, **runopts: Any) -> Any:
+        answer = SimulatedAnnealingSampler().sample(
+            state.problem,
+            initial_states=state.samples,
+            num_reads=1,
+            num_sweeps=self.sweeps,
+            seed=int(self.rng.integers(2**31)),
+        )
+        return state.updated(samples=answer)
+
+
+class QPUBranch(hybrid.traits.SubproblemSampler, hybrid.traits.SISO, hybrid.Runnable):
+    """Samples the state's subproblem on the QPU (a SubproblemQPU)."""
+
+    def __init__(self, qpu: SubproblemQPU) -> None:
+        super().__init__()
+        self.qpu = qpu
+
+    def next(self, state: Any, **runopts: Any) -> Any:
+        return state.updated(subsamples=self.qpu.sample(state.subproblem))
+
+
+class BranchArgMin(hybrid.traits.NotValidated, hybrid.Runnable):
+    """hybrid.ArgMin that also counts which branch lowered the energy."""
+
+    def __init__(self, tally: dict[str, Any]) -> None:
+        super().__init__()
+        self.tally = tally
+
+    def next(self, states: Any, **runopts: Any) -> Any:
+        energies = [float(s.samples.first.energy) for s in states]
+        best = int(np.argmin(energies))  # ties go to the earliest branch: 'keep'
+        self.tally["iterations"] += 1
+        if energies[best] < energies[0] - 1e-9 * max(1.0, abs(energies[0])):
+            self.tally["improvements"][BRANCHES[best]] += 1
+        return states[best]
+
+
+def _workflow(
+    qpu: SubproblemQPU, settings: dict[str, Any], rng: np.random.Generator, tally: dict[str, Any]
+) -> Any:
+    decompose = hybrid.EnergyImpactDecomposer(
+        size=settings["max_subproblem_size"], rolling=True, rolling_history=0.3, traversal="bfs"
+    )
+    quantum = decompose | QPUBranch(qpu) | hybrid.SplatComposer()
+    if settings["race"]:
+        branches = hybrid.Race(
+            hybrid.BlockingIdentity(),
+            hybrid.InterruptableTabuSampler(timeout=settings["tabu_timeout"]),
+            hybrid.InterruptableSimulatedAnnealingProblemSampler(
+                num_reads=1, num_sweeps=settings["sa_sweeps"]
+            ),
+            quantum,
+        )
+    else:
+        branches = hybrid.Parallel(
+            hybrid.Identity(),
+            SeededTabu(settings["tabu_restarts"], np.random.default_rng(rng.integers(2**63))),
+            SeededAnnealing(settings["sa_sweeps"], np.random.default_rng(rng.integers(2**63))),
+            quantum,
+        )
+    threshold = settings["energy_threshold"]
+    return hybrid.Loop(
+        branches | BranchArgMin(tally),
+        max_iter=settings["max_iter"],
+        convergence=settings["convergence"],
+        terminate=None if threshold is None else (lambda energy: energy <= threshold),
+    )
+
+
+def check_settings(settings: dict[str, Any]) -> None:
+    """A SamplerError naming the first setting out of range (one line)."""
+    for key in (
+        "max_iter",
+        "convergence",
+        "max_subproblem_size",
+        "qpu_reads",
+        "sa_sweeps",
+        "tabu_restarts",
+        "tabu_timeout",
+    ):
+        value = settings[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise SamplerError(f"{key} = {value!r} must be a whole number >= 1")
+    if settings["embedding"] not in EMBEDDINGS:
+        raise SamplerError(
+            f"embedding = {settings['embedding']!r} is not one of {', '.join(EMBEDDINGS)}"
+        )
+
+
+def summary(reads: list[dict[str, Any]]) -> dict[str, Any]:
+    """``info["kerberos"]``: subproblems and improvements summed over reads, and per read
+    its iterations and improvements."""
+    calls = [call for read in reads for call in read["qpu_calls"]]
+    improvements = {name: sum(r["improvements"][name] for r in reads) for name in BRANCHES[1:]}
+    total = sum(improvements.values())
+    sizes = [call["size"] for call in calls]
+    return {
+        "qpu_subproblems": len(calls),
+        "subproblem_sizes": {
+            "min": min(sizes, default=0),
+            "max": max(sizes, default=0),
+            "mean": float(np.mean(sizes)) if sizes else 0.0,
+        },
+        "max_chain_length": max((c["max_chain_length"] for c in calls), default=0),
+        "chain_break_fraction": float(np.mean([c["chain_break_fraction"] for c in calls]))
+        if calls
+        else 0.0,
+        "embedding_searches": sum(c["embedding_source"] == "search" for c in calls),
+        "improvements": improvements,
+        "qpu_improvement_share": improvements["qpu"] / total if total else 0.0,
+        "reads": [{k: v for k, v in r.items() if k != "qpu_calls"} for r in reads],
+    }
+
+
+def subproblem_qpu(
+    qpu: Any, settings: dict[str, Any], seed: int, cache_dir: str | Path | None = None
+) -> SubproblemQPU:
+    """The subproblem sampler of one call: ``qpu`` is a structured sampler or a factory
+    ``seed -> sampler`` (built once, so its embeddings serve every read)."""
+    sampler = qpu(seed) if callable(qpu) and not hasattr(qpu, "sample") else qpu
+    return SubproblemQPU(
+        sampler,
+        num_reads=settings["qpu_reads"],
+        embedding=settings["embedding"],
+        qpu_params=settings["qpu_params"],
+        seed=seed,
+        cache_dir=cache_dir,
+    )
+
+
+def run_read(
+    bqm: dimod.BQM, qpu: SubproblemQPU, settings: dict[str, Any], rng: np.random.Generator
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """One run of the loop from a random state: (best sample in ``bqm``'s variable order,
+    its report with the QPU subproblems it sent)."""
+    bqm = dimod.BQM(bqm, dtype=np.float64)  # dwave-hybrid needs indexable variables (no DictBQM)
+    size = settings["max_subproblem_size"]
+    if settings["embedding"] == "clique":  # small enough for the QPU's largest clique
+        size = min(size, qpu.largest_clique())
+    tally: dict[str, Any] = {"iterations": 0, "improvements": dict.fromkeys(BRANCHES[1:], 0)}
+    values = np.array(sorted(bqm.vartype.value))
+    start = values[rng.integers(0, 2, bqm.num_variables)]
+    state = hybrid.State.from_sample(dict(zip(bqm.variables, start.tolist(), strict=True)), bqm)
+    first_call = len(qpu.calls)
+    workflow = _workflow(qpu, {**settings, "max_subproblem_size": size}, rng, tally)
+    best = workflow.run(state).result().samples.change_vartype(bqm.vartype).first
+    read = {
+        "energy": float(best.energy),
+        "subproblem_size": size,
+        **tally,
+        "qpu_calls": qpu.calls[first_call:],
+    }
+    return np.array([best.sample[v] for v in bqm.variables]), read
