@@ -1,0 +1,273 @@
+"""Benchmark: which β (and Γ) ``pimc`` should choose by default on a BQM — candidate rules
+on tuning instances, then the chosen one against the current rule and OpenJij's defaults
+on instances no tuning saw (issue 14, "done when" 2).
+
+What is measured
+    The call a user makes, ``PIMCSampler().sample(bqm, num_reads=10, num_sweeps=500,
+    trotter=16)``, with β and Γ = (start, end) set by a candidate rule from what the
+    default rules see (the sampler's own probe: single-flip energies at two random states,
+    and at two states 20 zero-temperature sweeps reach from random ones — the same seeds,
+    hence the same numbers, as the sampler's). Local moves, as the BQM default.
+
+    Instances (``_peers``): the slack QUBO of a random binary perceptron, N = 101, α = 0.3
+    (281 binary variables), success = zero training errors of the decoded weights; and the
+    8×8×8 periodic ±J glass, success = the best known energy: the lowest reached by any
+    solver of the run on that instance, or by a reference SA run (dwave-samplers'
+    SimulatedAnnealingSampler, 16 reads × 10 000 sweeps) — whichever is lower.
+
+    Rules (``RULES``; q = median non-zero |ΔE| at the quenched states, the ``local_scale``
+    of the current rule; m = smallest non-zero |ΔE| at the random states):
+
+    * ``energy-scale`` (the rule before this benchmark): β = ln 100 / m, Γ from q to m / 100.
+    * ``quench-b{c}``: β = c / q (a median flip near the minima is accepted with
+      probability e^-c once the slices lock), Γ from q to m / 100 as before.
+    * ``quench-b{c}-g``: β = c / q, Γ from q to M / (1000 β) (βΓ/M = 10^-3 at the end,
+      where the slices are locked: the ``schedule`` part's hand-tuned end point).
+    * ``min-b{c}``: β = c / m (a flip of the smallest energy accepted with probability
+      e^-c; the current rule is c = ln 100 ≈ 4.6), Γ from q to m / 100.
+
+    Parts (``--parts``):
+
+    * ``tune`` — every rule on the tuning instances (QUBO and glass seeds ``--tune-seeds``).
+    * ``evaluate`` — ``--rules`` (default: the current rule and the chosen one) and OpenJij
+      (``SQASampler().sample(model, num_reads=1, num_sweeps=500, trotter=16)`` × 10 at its
+      defaults, single thread: dense graph on the QUBO, CSR on the glass — its fastest
+      configurations in ``pimc_vs_peers.py``) on the evaluation instances
+      (``--eval-seeds``), wall time of each whole call measured in this process.
+
+How to run (from the repository root)
+    pip install '.[bench]'
+    python benchmarks/bqm_beta.py --parts tune                  # ~10 min on 2 shared cores
+    python benchmarks/bqm_beta.py --parts evaluate --tag eval   # ~15 min
+
+Writes ``benchmarks/results/bqm_beta[-TAG].json`` after every instance, with the tuning and
+evaluation seeds (``_common.split_seeds``). Exit status 0; 2 without the peers.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import _peers
+import numpy as np
+from _common import Benchmark, common_parser, log, run_main, split_seeds
+from _peers import Instance, Run
+
+from qanneal.samplers.pimc.driver import compile_probe, flip_energies, quenched_flip_energies
+from qanneal.samplers.pimc.packing import pack_bqm
+from qanneal.samplers.pimc.sampler import PROBE_STREAM
+from qanneal.samplers.protocols import Target
+
+try:
+    from dwave.samplers import SimulatedAnnealingSampler
+except ImportError:  # reported by run()
+    SimulatedAnnealingSampler = None
+
+NAME = "bqm_beta"
+PACKAGES = ("qanneal", "openjij", "dwave-samplers", "dimod", "numba", "numpy")
+PARTS = ("tune", "evaluate")
+KINDS = ("perceptron", "spin_glass")
+CALL = {"num_reads": 10, "num_sweeps": 500, "trotter": 16}
+
+Choice = tuple[float, float, float]  # β, Γ start, Γ end
+
+
+def _scales(target: Target) -> tuple[float, float]:
+    """(m, q): the smallest random-state flip, the median quenched flip."""
+    low = (target.energy_range() or (1.0, 1.0))[0]
+    return low, target.local_scale() or low
+
+
+def energy_scale(target: Target) -> Choice:
+    low, q = _scales(target)
+    return math.log(100.0) / low, q, 0.01 * low
+
+
+def quench(c: float, gamma_end: str) -> Callable[[Target], Choice]:
+    def rule(target: Target) -> Choice:
+        low, q = _scales(target)
+        beta = c / q
+        end = 0.01 * low if gamma_end == "low" else CALL["trotter"] / (1000.0 * beta)
+        return beta, q, end
+
+    return rule
+
+
+def smallest(c: float) -> Callable[[Target], Choice]:
+    def rule(target: Target) -> Choice:
+        low, q = _scales(target)
+        return c / low, q, 0.01 * low
+
+    return rule
+
+
+RULES: dict[str, Callable[[Target], Choice]] = {"energy-scale": energy_scale}
+RULE_TEXT = {"energy-scale": "beta = ln 100 / m, Gamma q -> m / 100"}
+for _c in (2, 4, 8, 16, 32):
+    RULES[f"quench-b{_c}"] = quench(float(_c), "low")
+    RULES[f"quench-b{_c}-g"] = quench(float(_c), "locked")
+    RULE_TEXT[f"quench-b{_c}"] = f"beta = {_c} / q, Gamma q -> m / 100"
+    RULE_TEXT[f"quench-b{_c}-g"] = f"beta = {_c} / q, Gamma q -> M / (1000 beta)"
+for _c in (64, 128):
+    RULES[f"quench-b{_c}"] = quench(float(_c), "low")
+    RULE_TEXT[f"quench-b{_c}"] = f"beta = {_c} / q, Gamma q -> m / 100"
+for _c in (8, 16, 32):
+    RULES[f"min-b{_c}"] = smallest(float(_c))
+    RULE_TEXT[f"min-b{_c}"] = f"beta = {_c} / m, Gamma q -> m / 100"
+
+
+def target_of(inst: Instance, seed: int) -> Target:
+    """What the sampler's default rule sees for this call's seed (same probe stream)."""
+    packed = pack_bqm(inst.bqm)
+    compile_probe(packed)
+    probe = np.random.default_rng([seed, PROBE_STREAM])
+    quenched = quenched_flip_energies(packed, probe)
+    flips = flip_energies(packed, probe)
+    return Target("bqm", packed.num_variables, flips, None, quenched)
+
+
+def instance(kind: str, seed: int) -> Instance:
+    if kind == "perceptron":
+        return _peers.perceptron_instance(101, 0.3, seed)
+    return _peers.spin_glass_instance(8, seed)
+
+
+def reference_energy(inst: Instance, seed: int) -> float:
+    """Lowest energy of a long SA run (the glass's best-known floor)."""
+    sampleset = SimulatedAnnealingSampler().sample(
+        inst.bqm, num_reads=16, num_sweeps=10_000, seed=seed + 12345
+    )
+    return float(sampleset.first.energy)
+
+
+def run_rule(inst: Instance, seed: int, choice: Choice | None) -> Run:
+    params: dict[str, Any] = dict(CALL)
+    if choice is not None:
+        beta, start, end = choice
+        params.update(beta=beta, gamma_schedule=(start, end))
+    reads = params.pop("num_reads")
+    return _peers.run_qanneal(inst, reads, seed, **params)
+
+
+def score(inst: Instance, runs: dict[str, Run], floor: float | None) -> dict[str, Any]:
+    energies = {name: inst.energies(run.samples) for name, run in runs.items()}
+    lowest = min([float(e.min()) for e in energies.values()] + ([floor] if floor else []))
+    rows: dict[str, Any] = {}
+    for name, run in runs.items():
+        if inst.model is not None:
+            hits = [e == 0 for e in inst.errors(run.samples)]
+        else:
+            hits = list(np.abs(energies[name] - lowest) <= 1e-6)
+        rows[name] = {
+            "successes": int(sum(hits)),
+            "reads": len(hits),
+            "mean_energy": float(energies[name].mean()),
+            "best_energy": float(energies[name].min()),
+            "wall_s": run.wall,
+            **{k: v for k, v in run.extra.items() if k in ("protocol", "acceptance")},
+        }
+    return {"best_known": lowest, "solvers": rows}
+
+
+def one_instance(kind: str, seed: int, rules: list[str], openjij: bool) -> dict[str, Any]:
+    inst = instance(kind, seed)
+    target = target_of(inst, seed)
+    low, q = _scales(target)
+    plan: dict[str, Callable[[], Run]] = {}
+    for name in rules:
+        choice = RULES[name](target)
+        plan[name] = lambda c=choice: run_rule(inst, seed, c)
+    if openjij:
+        model = _peers.openjij_model(inst, sparse=inst.sparse)
+        plan["openjij"] = lambda: _peers.run_openjij(
+            inst, model, CALL["num_reads"], seed, 1, num_sweeps=500, trotter=16
+        )
+    runs = {}
+    for name, call in plan.items():
+        runs[name] = call()
+    floor = reference_energy(inst, seed) if inst.model is None else None
+    row = score(inst, runs, floor)
+    row.update(seed=seed, min_flip=low, median_quenched_flip=q, reference_sa=floor)
+    return row
+
+
+def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    names = list(rows[0]["solvers"]) if rows else []
+    out = {}
+    for name in names:
+        cells = [row["solvers"][name] for row in rows]
+        out[name] = {
+            "successes": sum(c["successes"] for c in cells),
+            "reads": sum(c["reads"] for c in cells),
+            "instances_solved": sum(c["successes"] > 0 for c in cells),
+            "mean_energy": float(np.mean([c["mean_energy"] for c in cells])),
+            "wall_s": float(sum(c["wall_s"] for c in cells)),
+        }
+    if "openjij" in out:
+        for name in names:
+            out[name]["wall_ratio_vs_openjij"] = out[name]["wall_s"] / out["openjij"]["wall_s"]
+    return out
+
+
+def run(bench: Benchmark) -> int:
+    args = bench.args
+    if _peers.openjij is None or SimulatedAnnealingSampler is None:
+        log("openjij and dwave-samplers are needed: pip install '.[bench]'")
+        return 2
+    bench.record["seeds"] = split_seeds(args.tune_seeds, args.eval_seeds)
+    bench.record["call"] = CALL
+    bench.record["rules"] = RULE_TEXT
+    for kind in KINDS:  # compile outside every measurement
+        run_rule(instance(kind, 0), 0, (1.0, 1.0, 0.01))
+    for part in args.parts:
+        seeds = args.tune_seeds if part == "tune" else args.eval_seeds
+        rules = list(RULES) if part == "tune" else args.rules
+        record = bench.record.setdefault(part, {"rules": rules, "instances": {}})
+        for kind in KINDS:
+            rows = record["instances"].setdefault(kind, [])
+            for seed in seeds:
+                log(f"[{part}] {kind} seed {seed}")
+                start = time.perf_counter()
+                rows.append(one_instance(kind, seed, rules, openjij=part == "evaluate"))
+                log(f"  {time.perf_counter() - start:.1f} s")
+                record.setdefault("summary", {})[kind] = summarise(rows)
+                bench.save()
+    return 0
+
+
+def print_table(record: dict[str, Any]) -> None:
+    for part in PARTS:
+        if part not in record:
+            continue
+        for kind, summary in record[part].get("summary", {}).items():
+            seeds = record["seeds"]["tuning" if part == "tune" else "evaluation"]
+            print(f"\n== {part}: {kind}, seeds {seeds[0]}–{seeds[-1]}")
+            for name, s in summary.items():
+                ratio = s.get("wall_ratio_vs_openjij")
+                versus = f" ({ratio:.2f}x OpenJij)" if ratio else ""
+                print(f"  {name:<16} solved {s['successes']:>3}/{s['reads']} reads, "
+                      f"{s['instances_solved']:>2} instances; mean energy "
+                      f"{s['mean_energy']:9.2f}; wall {s['wall_s']:6.2f} s{versus}")  # fmt: skip
+
+
+def parser() -> Any:
+    parser = common_parser(__doc__)
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=["tune"])
+    parser.add_argument("--tune-seeds", nargs="+", type=int, default=list(range(10, 20)))
+    parser.add_argument("--eval-seeds", nargs="+", type=int, default=list(range(20, 40)))
+    parser.add_argument("--rules", nargs="+", choices=list(RULES), default=["energy-scale"])
+    return parser
+
+
+def check(args: Any) -> str | None:
+    if args.quick:
+        args.tune_seeds, args.eval_seeds = args.tune_seeds[:1], args.eval_seeds[:1]
+    return None
+
+
+if __name__ == "__main__":
+    sys.exit(run_main(NAME, parser(), run, print_table, PACKAGES, check=check))
