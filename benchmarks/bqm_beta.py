@@ -25,6 +25,8 @@ What is measured
       where the slices are locked: the ``schedule`` part's hand-tuned end point).
     * ``min-b{c}``: β = c / m (a flip of the smallest energy accepted with probability
       e^-c; the current rule is c = ln 100 ≈ 4.6), Γ from q to m / 100.
+    * ``ramp-b{c}``: β linear in the sweeps from 1 / q to c / m, Γ from q to m / 100 (cold
+      at the end like OpenJij's s-schedule at β = 5).
 
     Parts (``--parts``):
 
@@ -73,7 +75,8 @@ PARTS = ("tune", "evaluate")
 KINDS = ("perceptron", "spin_glass")
 CALL = {"num_reads": 10, "num_sweeps": 500, "trotter": 16}
 
-Choice = tuple[float, float, float]  # β, Γ start, Γ end
+# β, Γ start, Γ end; or β start, β end, Γ start, Γ end (β linear in the sweeps)
+Choice = tuple[float, ...]
 
 
 def _scales(target: Target) -> tuple[float, float]:
@@ -105,6 +108,14 @@ def smallest(c: float) -> Callable[[Target], Choice]:
     return rule
 
 
+def ramp(c: float) -> Callable[[Target], Choice]:
+    def rule(target: Target) -> Choice:
+        low, q = _scales(target)
+        return 1.0 / q, c / low, q, 0.01 * low
+
+    return rule
+
+
 RULES: dict[str, Callable[[Target], Choice]] = {"energy-scale": energy_scale}
 RULE_TEXT = {"energy-scale": "beta = ln 100 / m, Gamma q -> m / 100"}
 for _c in (2, 4, 8, 16, 32):
@@ -112,12 +123,15 @@ for _c in (2, 4, 8, 16, 32):
     RULES[f"quench-b{_c}-g"] = quench(float(_c), "locked")
     RULE_TEXT[f"quench-b{_c}"] = f"beta = {_c} / q, Gamma q -> m / 100"
     RULE_TEXT[f"quench-b{_c}-g"] = f"beta = {_c} / q, Gamma q -> M / (1000 beta)"
-for _c in (64, 128):
+for _c in (64, 128, 256, 512):
     RULES[f"quench-b{_c}"] = quench(float(_c), "low")
     RULE_TEXT[f"quench-b{_c}"] = f"beta = {_c} / q, Gamma q -> m / 100"
 for _c in (8, 16, 32):
     RULES[f"min-b{_c}"] = smallest(float(_c))
     RULE_TEXT[f"min-b{_c}"] = f"beta = {_c} / m, Gamma q -> m / 100"
+for _c in (8, 16, 32, 64):
+    RULES[f"ramp-b{_c}"] = ramp(float(_c))
+    RULE_TEXT[f"ramp-b{_c}"] = f"beta linear 1 / q -> {_c} / m, Gamma q -> m / 100"
 
 
 def target_of(inst: Instance, seed: int) -> Target:
@@ -146,9 +160,13 @@ def reference_energy(inst: Instance, seed: int) -> float:
 
 def run_rule(inst: Instance, seed: int, choice: Choice | None) -> Run:
     params: dict[str, Any] = dict(CALL)
-    if choice is not None:
+    if choice is not None and len(choice) == 3:
         beta, start, end = choice
         params.update(beta=beta, gamma_schedule=(start, end))
+    elif choice is not None:
+        first, last, start, end = choice
+        betas = np.linspace(first, last, params["num_sweeps"])
+        params.update(beta_schedule=betas, gamma_schedule=(start, end))
     reads = params.pop("num_reads")
     return _peers.run_qanneal(inst, reads, seed, **params)
 
@@ -225,7 +243,7 @@ def run(bench: Benchmark) -> int:
         run_rule(instance(kind, 0), 0, (1.0, 1.0, 0.01))
     for part in args.parts:
         seeds = args.tune_seeds if part == "tune" else args.eval_seeds
-        rules = list(RULES) if part == "tune" else args.rules
+        rules = (args.rules or list(RULES)) if part == "tune" else args.rules
         record = bench.record.setdefault(part, {"rules": rules, "instances": {}})
         for kind in KINDS:
             rows = record["instances"].setdefault(kind, [])
@@ -259,11 +277,15 @@ def parser() -> Any:
     parser.add_argument("--parts", nargs="+", choices=PARTS, default=["tune"])
     parser.add_argument("--tune-seeds", nargs="+", type=int, default=list(range(10, 20)))
     parser.add_argument("--eval-seeds", nargs="+", type=int, default=list(range(20, 40)))
-    parser.add_argument("--rules", nargs="+", choices=list(RULES), default=["energy-scale"])
+    parser.add_argument(
+        "--rules", nargs="+", choices=list(RULES), help="default: tune all; evaluate the current"
+    )
     return parser
 
 
 def check(args: Any) -> str | None:
+    if "evaluate" in args.parts and not args.rules:
+        args.rules = ["energy-scale"]
     if args.quick:
         args.tune_seeds, args.eval_seeds = args.tune_seeds[:1], args.eval_seeds[:1]
     return None
