@@ -30,7 +30,8 @@ What is measured
 
     Parts (``--parts``):
 
-    * ``tune`` — every rule on the tuning instances (QUBO and glass seeds ``--tune-seeds``).
+    * ``tune`` — every rule (or ``--rules``) on the tuning instances (QUBO and glass seeds
+      ``--tune-seeds``); OpenJij too with ``--openjij``.
     * ``evaluate`` — ``--rules`` (default: the current rule and the chosen one) and OpenJij
       (``SQASampler().sample(model, num_reads=1, num_sweeps=500, trotter=16)`` × 10 at its
       defaults, single thread: dense graph on the QUBO, CSR on the glass — its fastest
@@ -129,7 +130,7 @@ for _c in (64, 128, 256, 512):
 for _c in (8, 16, 32):
     RULES[f"min-b{_c}"] = smallest(float(_c))
     RULE_TEXT[f"min-b{_c}"] = f"beta = {_c} / m, Gamma q -> m / 100"
-for _c in (8, 16, 32, 64):
+for _c in (8, 16, 32, 64, 128, 256, 512):
     RULES[f"ramp-b{_c}"] = ramp(float(_c))
     RULE_TEXT[f"ramp-b{_c}"] = f"beta linear 1 / q -> {_c} / m, Gamma q -> m / 100"
 
@@ -243,14 +244,14 @@ def run(bench: Benchmark) -> int:
         run_rule(instance(kind, 0), 0, (1.0, 1.0, 0.01))
     for part in args.parts:
         seeds = args.tune_seeds if part == "tune" else args.eval_seeds
-        rules = (args.rules or list(RULES)) if part == "tune" else args.rules
+        rules = args.rules or (list(RULES) if part == "tune" else ["energy-scale"])
         record = bench.record.setdefault(part, {"rules": rules, "instances": {}})
         for kind in KINDS:
             rows = record["instances"].setdefault(kind, [])
             for seed in seeds:
                 log(f"[{part}] {kind} seed {seed}")
                 start = time.perf_counter()
-                rows.append(one_instance(kind, seed, rules, openjij=part == "evaluate"))
+                rows.append(one_instance(kind, seed, rules, openjij=part == "evaluate" or args.openjij))
                 log(f"  {time.perf_counter() - start:.1f} s")
                 record.setdefault("summary", {})[kind] = summarise(rows)
                 bench.save()
@@ -277,6 +278,7 @@ def parser() -> Any:
     parser.add_argument("--parts", nargs="+", choices=PARTS, default=["tune"])
     parser.add_argument("--tune-seeds", nargs="+", type=int, default=list(range(10, 20)))
     parser.add_argument("--eval-seeds", nargs="+", type=int, default=list(range(20, 40)))
+    parser.add_argument("--openjij", action="store_true", help="OpenJij in the tune part too")
     parser.add_argument(
         "--rules", nargs="+", choices=list(RULES), help="default: tune all; evaluate the current"
     )
@@ -284,8 +286,6 @@ def parser() -> Any:
 
 
 def check(args: Any) -> str | None:
-    if "evaluate" in args.parts and not args.rules:
-        args.rules = ["energy-scale"]
     if args.quick:
         args.tune_seeds, args.eval_seeds = args.tune_seeds[:1], args.eval_seeds[:1]
     return None
