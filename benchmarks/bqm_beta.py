@@ -31,7 +31,8 @@ What is measured
     Parts (``--parts``):
 
     * ``tune`` — every rule (or ``--rules``) on the tuning instances (QUBO and glass seeds
-      ``--tune-seeds``); OpenJij too with ``--openjij``.
+      ``--tune-seeds``); OpenJij too with ``--openjij``. ``--calls K``: K calls of 10 reads
+      per instance and solver (call seeds seed, seed + 1000, …).
     * ``evaluate`` — ``--rules`` (default: the current rule and the chosen one) and OpenJij
       (``SQASampler().sample(model, num_reads=1, num_sweeps=500, trotter=16)`` × 10 at its
       defaults, single thread: dense graph on the QUBO, CSR on the glass — its fastest
@@ -192,24 +193,41 @@ def score(inst: Instance, runs: dict[str, Run], floor: float | None) -> dict[str
     return {"best_known": lowest, "solvers": rows}
 
 
-def one_instance(kind: str, seed: int, rules: list[str], openjij: bool) -> dict[str, Any]:
+def one_instance(
+    kind: str, seed: int, rules: list[str], openjij: bool, calls: int = 1
+) -> dict[str, Any]:
+    """Every rule (and OpenJij) on one instance, ``calls`` calls each (call seeds seed,
+    seed + 1000, …; each call's rule sees its own probe), scored together."""
     inst = instance(kind, seed)
-    target = target_of(inst, seed)
-    low, q = _scales(target)
-    plan: dict[str, Callable[[], Run]] = {}
-    for name in rules:
-        choice = RULES[name](target)
-        plan[name] = lambda c=choice: run_rule(inst, seed, c)
-    if openjij:
-        model = _peers.openjij_model(inst, sparse=inst.sparse)
-        plan["openjij"] = lambda: _peers.run_openjij(
-            inst, model, CALL["num_reads"], seed, 1, num_sweeps=500, trotter=16
-        )
-    runs = {}
-    for name, call in plan.items():
-        runs[name] = call()
+    model = _peers.openjij_model(inst, sparse=inst.sparse) if openjij else None
+    runs: dict[str, Run] = {}
+    scales = []
+    for k in range(calls):
+        call_seed = seed + 1000 * k
+        target = target_of(inst, call_seed)
+        scales.append(_scales(target))
+        plan: dict[str, Callable[[], Run]] = {}
+        for name in rules:
+            choice = RULES[name](target)
+            plan[name] = lambda c=choice, s=call_seed: run_rule(inst, s, c)
+        if model is not None:
+            plan["openjij"] = lambda s=call_seed: _peers.run_openjij(
+                inst, model, CALL["num_reads"], s, 1, num_sweeps=500, trotter=16
+            )
+        for name, call in plan.items():
+            run = call()
+            if name in runs:
+                before = runs[name]
+                run = Run(
+                    np.concatenate([before.samples, run.samples]),
+                    before.wall + run.wall,
+                    before.sampling + run.sampling,
+                    before.extra,
+                )
+            runs[name] = run
     floor = reference_energy(inst, seed) if inst.model is None else None
     row = score(inst, runs, floor)
+    low, q = scales[0]
     row.update(seed=seed, min_flip=low, median_quenched_flip=q, reference_sa=floor)
     return row
 
@@ -244,6 +262,7 @@ def run(bench: Benchmark) -> int:
         run_rule(instance(kind, 0), 0, (1.0, 1.0, 0.01))
     for part in args.parts:
         seeds = args.tune_seeds if part == "tune" else args.eval_seeds
+        peers = part == "evaluate" or args.openjij
         rules = args.rules or (list(RULES) if part == "tune" else ["energy-scale"])
         record = bench.record.setdefault(part, {"rules": rules, "instances": {}})
         for kind in KINDS:
@@ -251,7 +270,7 @@ def run(bench: Benchmark) -> int:
             for seed in seeds:
                 log(f"[{part}] {kind} seed {seed}")
                 start = time.perf_counter()
-                rows.append(one_instance(kind, seed, rules, openjij=part == "evaluate" or args.openjij))
+                rows.append(one_instance(kind, seed, rules, peers, args.calls))
                 log(f"  {time.perf_counter() - start:.1f} s")
                 record.setdefault("summary", {})[kind] = summarise(rows)
                 bench.save()
@@ -278,6 +297,7 @@ def parser() -> Any:
     parser.add_argument("--parts", nargs="+", choices=PARTS, default=["tune"])
     parser.add_argument("--tune-seeds", nargs="+", type=int, default=list(range(10, 20)))
     parser.add_argument("--eval-seeds", nargs="+", type=int, default=list(range(20, 40)))
+    parser.add_argument("--calls", type=int, default=1, help="calls per instance and rule")
     parser.add_argument("--openjij", action="store_true", help="OpenJij in the tune part too")
     parser.add_argument(
         "--rules", nargs="+", choices=list(RULES), help="default: tune all; evaluate the current"
