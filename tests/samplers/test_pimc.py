@@ -211,7 +211,7 @@ def test_info_schema_and_trace():
     }
     protocol = info["protocol"]
     assert protocol["num_sweeps"] == 20 and protocol["trotter"] == 4
-    assert protocol["rule"] == "energy-scale" and protocol["given"] == ["num_sweeps", "trotter"]
+    assert protocol["rule"] == "energy-ramp" and protocol["given"] == ["num_sweeps", "trotter"]
     assert np.array(info["pimc"]["trace"]["mean_energy"]).shape == (3, 4)
     assert 0 <= info["pimc"]["acceptance"]["local"] <= 1
 

@@ -57,20 +57,48 @@ def test_bqm_polynomial_and_binn_rules_scale_with_the_flip_energies():
     flips = np.array([0.5, -2.0, 8.0])
     bqm = pimc_protocol(Target("bqm", 7, flips))
     assert (bqm.rule, bqm.trotter, bqm.num_sweeps, bqm.moves) == (
-        "energy-scale",
+        "energy-ramp",
         16,
         1000,
         ("local",),
     )
-    assert bqm.beta == pytest.approx(math.log(100) / 0.5)
+    # no quenched states: q falls back to the largest flip, 8; m = 0.5
+    assert (bqm.beta_start, bqm.beta) == (1 / 8.0, 256 / 0.5)
     assert bqm.gamma == (8.0, 0.005, "linear") and bqm.gamma_stages is None
-    assert pimc_protocol(Target("polynomial", 7, flips)).moves == ("local",)
+    polynomial = pimc_protocol(Target("polynomial", 7, flips))
+    assert polynomial.rule == "energy-ramp" and polynomial.moves == ("local",)
     binn = pimc_protocol(Target("binn", 7, flips))
     assert binn.rule == "binn-quantum" and binn.moves == ("local", "cluster")
+    assert binn.beta == pytest.approx(math.log(100) / 0.5) and binn.beta_start is None
+    assert (binn.betas() == binn.beta).all()
     quenched = pimc_protocol(Target("bqm", 7, flips, None, np.array([0.0, 2.0, 3.0, 40.0])))
     assert quenched.gamma == (3.0, 0.005, "linear")  # the median flip energy at the minima
+    assert quenched.beta_start == pytest.approx(1 / 3.0)  # 1 / that median
     flat = pimc_protocol(Target("bqm", 3, np.zeros(6)))
-    assert flat.gamma == (1.0, 0.01, "linear") and flat.beta == pytest.approx(math.log(100))
+    assert flat.gamma == (1.0, 0.01, "linear") and (flat.beta_start, flat.beta) == (1.0, 256.0)
+
+
+def test_energy_ramp_raises_beta_linearly_from_one_over_q_to_256_over_m():
+    """A ferromagnetic pair, E = −1.5 s_a s_b: every single flip of every state changes
+    the energy by ±3, so m = q = 3 whatever states the probe draws."""
+    bqm = dimod.BinaryQuadraticModel({}, {("a", "b"): -1.5}, 0.0, "SPIN")
+    sampleset = PIMCSampler().sample(bqm, num_reads=2, num_sweeps=11, seed=7)
+    protocol = sampleset.info["protocol"]
+    assert protocol["rule"] == "energy-ramp" and protocol["given"] == ["num_sweeps"]
+    assert protocol["beta_start"] == pytest.approx(1 / 3) and protocol["beta"] == pytest.approx(
+        256 / 3
+    )
+    assert protocol["gamma"][:2] == pytest.approx([3.0, 0.03]) and protocol["gamma"][2] == "linear"
+    chosen = pimc_protocol(Target("bqm", 2, np.array([3.0, -3.0]), None, np.array([3.0])))
+    betas = chosen.betas()
+    assert len(betas) == 1000 and betas[0] == pytest.approx(1 / 3)
+    assert betas[-1] == pytest.approx(256 / 3) and np.allclose(np.diff(betas, 2), 0)
+    short = pimc_protocol(Target("bqm", 2, np.array([3.0])), num_sweeps=11).betas()
+    assert len(short) == 11 and short[5] == pytest.approx((1 / 3 + 256 / 3) / 2)
+    held = pimc_protocol(Target("bqm", 2, np.array([3.0])), beta=2.0)
+    assert held.beta_start is None and (held.betas() == 2.0).all()  # a given β is held
+    followed = pimc_protocol(Target("bqm", 2, np.array([3.0])), beta_schedule=[1.0, 2.0])
+    assert followed.betas().tolist() == [1.0, 2.0] and "beta_start" not in followed.as_dict()
 
 
 def test_given_keys_replace_the_rule_and_are_recorded():

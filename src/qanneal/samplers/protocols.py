@@ -17,14 +17,20 @@ Rules
     number of weights, ⌈8 N / 1001⌉. β and Γ are in units of the perclinear energy
     quantum 2/√fan_in (one pattern's loss moves in multiples of it); for another loss they
     are rescaled by the smallest non-zero flip energy seen.
-    ``binn-quantum`` and ``energy-scale`` (``pimc`` on a BiNN, a BQM or a polynomial):
-    M = 16, β from the smallest non-zero flip energy (a flip costing it is accepted with
-    probability 1/100: dwave-samplers' cold end for SA), Γ linear from the median flip
-    energy at zero-temperature minima (a short quench from the random states: the scale
-    of the barriers an anneal ends among; random states alone give penalty-dominated
-    scales hundreds of times larger on a slack QUBO) to 1/100 of the smallest flip energy,
-    1000 sweeps. Moves: local only on BQMs and polynomials, which gives the most per
-    second (benchmarks/README.md, PIMC moves); local + cluster on BiNNs.
+    ``binn-quantum`` (``pimc`` on a BiNN): M = 16, β from the smallest non-zero flip
+    energy m (a flip costing it is accepted with probability 1/100: dwave-samplers' cold
+    end for SA), Γ linear from q, the median flip energy at zero-temperature minima (a
+    short quench from the random states: the scale of the barriers an anneal ends among;
+    random states alone give penalty-dominated scales hundreds of times larger on a slack
+    QUBO), to m/100, 1000 sweeps, local + cluster moves.
+    ``energy-ramp`` (``pimc`` on a BQM or a polynomial): M = 16, β rises linearly over the
+    sweeps from 1/q (a typical flip near the minima accepted with probability 1/e) to
+    256/m (frozen: the last sweeps are a quench, as OpenJij's schedule ends at β = 5),
+    while Γ falls linearly from q to m/100; 1000 sweeps, local moves only (the most per
+    second on BQMs: benchmarks/README.md, PIMC moves). A fixed ``beta`` given instead
+    holds β there. Chosen on held-out instances over the earlier ``energy-scale`` rule (β
+    fixed at ln 100 / m), which left reads thermal at the end: benchmarks/README.md, "the
+    default β on BQMs".
     ``paper`` (``pimc`` with ``protocol="paper"``): Baldassi–Zecchina as published —
     M = 32, β = 32, Γ 2.5 → 0.01 in 30 stages, τ = 100 sweeps of rejection-free (RRRMC)
     moves, 20 final classical sweeps.
@@ -42,6 +48,12 @@ Example:
     >>> mine = pimc_protocol(target, trotter=32)
     >>> mine.trotter, mine.beta, mine.given
     (32, 64.0, ('trotter',))
+
+    On a BQM, flips of 2 and 8 at random states and of 4 at the quenched ones (m = 2, q = 4):
+
+    >>> bqm = pimc_protocol(Target("bqm", 5, np.array([2.0, -8.0]), None, np.array([4.0])))
+    >>> bqm.rule, bqm.beta_start, bqm.beta, bqm.gamma
+    ('energy-ramp', 0.25, 128.0, (4.0, 0.02, 'linear'))
 """
 
 from __future__ import annotations
@@ -98,7 +110,8 @@ def _nonzero(flips: np.ndarray) -> np.ndarray:
 class PIMCProtocol:
     """A complete ``pimc`` protocol. Γ per quantum sweep: ``gamma_values`` when given,
     else the ``gamma`` = (start, end, shape) curve, held constant in ``gamma_stages``
-    equal stages when that is set; β is fixed unless ``beta_values`` gives one per sweep."""
+    equal stages when that is set; β is fixed unless ``beta_values`` gives one per sweep
+    or ``beta_start`` is set (β then rises linearly from it to ``beta``)."""
 
     rule: str
     trotter: int
@@ -111,6 +124,7 @@ class PIMCProtocol:
     given: tuple[str, ...] = ()
     gamma_values: tuple[float, ...] | None = None
     beta_values: tuple[float, ...] | None = None
+    beta_start: float | None = None
 
     def gammas(self) -> np.ndarray:
         """Γ of every quantum sweep."""
@@ -124,6 +138,8 @@ class PIMCProtocol:
         """β of every quantum sweep."""
         if self.beta_values is not None:
             return np.asarray(self.beta_values, dtype=np.float64)
+        if self.beta_start is not None:
+            return np.linspace(float(self.beta_start), float(self.beta), self.num_sweeps)
         return np.full(self.num_sweeps, float(self.beta))
 
     def as_dict(self) -> dict[str, Any]:
@@ -131,6 +147,8 @@ class PIMCProtocol:
         record = asdict(self)
         for key in ("gamma", "moves", "given"):
             record[key] = list(record[key])
+        if record["beta_start"] is None:
+            del record["beta_start"]
         for key in ("gamma_values", "beta_values"):
             if record[key] is None:
                 del record[key]
@@ -165,19 +183,34 @@ def _perceptron_rule(target: Target) -> PIMCProtocol:
     )
 
 
+RAMP_END = 256.0  # energy-ramp's final β, in units of 1 / (smallest flip energy)
+
+
 def _energy_scale_rule(target: Target) -> PIMCProtocol:
-    """``energy-scale`` / ``binn-quantum`` (module docstring)."""
+    """``binn-quantum`` / ``energy-ramp`` (module docstring)."""
     low, high = target.energy_range() or (1.0, 1.0)
-    binn = target.kind == "binn"
+    typical = target.local_scale() or high
+    if target.kind == "binn":
+        return PIMCProtocol(
+            "binn-quantum",
+            trotter=16,
+            beta=default_beta_range(np.array([low, high]))[1],
+            gamma=(typical, 0.01 * low, "linear"),
+            gamma_stages=None,
+            num_sweeps=1000,
+            final_classical_sweeps=0,
+            moves=("local", "cluster"),
+        )
     return PIMCProtocol(
-        "binn-quantum" if binn else "energy-scale",
+        "energy-ramp",
         trotter=16,
-        beta=default_beta_range(np.array([low, high]))[1],
-        gamma=(target.local_scale() or high, 0.01 * low, "linear"),
+        beta=RAMP_END / low,
+        gamma=(typical, 0.01 * low, "linear"),
         gamma_stages=None,
         num_sweeps=1000,
         final_classical_sweeps=0,
-        moves=("local", "cluster") if binn else ("local",),
+        moves=("local",),
+        beta_start=1.0 / typical,
     )
 
 
@@ -208,7 +241,10 @@ def pimc_protocol(target: Target, protocol: str = "auto", **given: Any) -> PIMCP
     else:
         raise ValueError(f"protocol = {protocol!r}: choose from {', '.join(PROTOCOLS)}")
     chosen = {key: value for key, value in given.items() if value is not None}
-    result = replace(base, **_fields(chosen), given=tuple(sorted(chosen)))
+    fields = _fields(chosen)
+    if "beta" in chosen or "beta_schedule" in chosen:
+        fields["beta_start"] = None  # a given β is held (or followed) as given
+    result = replace(base, **fields, given=tuple(sorted(chosen)))
     stages = result.gamma_stages
     if stages and "gamma_stages" not in chosen and stages > result.num_sweeps:
         result = replace(result, gamma_stages=result.num_sweeps)  # fewer sweeps than stages

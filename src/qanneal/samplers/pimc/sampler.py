@@ -5,8 +5,9 @@ The quantum system is mapped by Suzuki–Trotter onto M classical slices coupled
 imaginary time with J⊥ = ½ ln coth(βΓ/M) (docs/formulas.md, "Path integral"); Γ is
 lowered while β stays fixed (or follows ``beta_schedule``), as in Baldassi & Zecchina,
 PNAS 115:1457 (2018), who then finish with classical sweeps at β
-(``final_classical_sweeps``). One driver serves a BQM, a HUBO (natively, no reduction)
-and the native energy of a perceptron or a BiNN.
+(``final_classical_sweeps``); the default rule on BQMs and polynomials also raises β
+linearly while Γ falls (a ``beta`` given instead is held fixed). One driver serves a
+BQM, a HUBO (natively, no reduction) and the native energy of a perceptron or a BiNN.
 
 Defaults are a rule, not constants: with no parameters the sampler picks M, β, the Γ
 schedule, the number of sweeps and the moves from what it is given (the target kind, the
@@ -27,7 +28,7 @@ Example:
     >>> bqm = dimod.BQM({"a": 1.0}, {("a", "b"): -1.0}, 0.0, "SPIN")
     >>> sampleset = PIMCSampler().sample(bqm, num_reads=2, num_sweeps=50, seed=1)
     >>> {v: int(s) for v, s in sampleset.first.sample.items()}, sampleset.info["protocol"]["rule"]
-    ({'a': -1, 'b': -1}, 'energy-scale')
+    ({'a': -1, 'b': -1}, 'energy-ramp')
 """
 
 from __future__ import annotations
