@@ -6,25 +6,29 @@ wire the client really sends and reads (see ``dwave/cloud/client/base.py``,
 
 ==========================================  ==============================================
 ``GET  solvers/remote/[NAME]``              solver definitions: a Pegasus QPU described by
-                                            ``dwave.cloud.testing.mocks`` and a hybrid BQM
-                                            solver
+                                            ``dwave.cloud.testing.mocks``, and hybrid BQM,
+                                            CQM and nonlinear (NL) solvers
 ``POST problems/``                          submit (``qp`` QPU problems, ``ref`` to an
-                                            uploaded BQM; deflate-compressed or not)
+                                            uploaded BQM, CQM or NL model; deflate-compressed
+                                            or not)
 ``GET  problems/?id=A,B[&timeout=T]``       statuses (answered at once: no long wait)
 ``GET  problems/?label=L``                  label lookups (``Problems.list_problems``)
 ``GET  problems/ID/``                       status with the answer
+``GET  problems/ID/answer/data/``           an NL answer's states file (``binary-ref``)
 ``DELETE problems/[ID/]``                   cancel
 ``POST|PUT|GET bqm/multipart/…``            the problem-data (multipart) upload API
 ==========================================  ==============================================
 
 QPU problems are answered by sampling the submitted (embedded) problem with dwave-samplers'
-simulated annealing, honouring ``num_reads`` and ``answer_mode``; hybrid problems by the
-same sampler on the uploaded BQM. Every request needs the token in ``X-Auth-Token``.
+simulated annealing, honouring ``num_reads`` and ``answer_mode``; hybrid BQM problems by the
+same sampler on the uploaded BQM; CQM and NL problems as sapi_models.py describes (every
+state enumerated, or a bounded search). Every request needs the token in ``X-Auth-Token``.
 
 Faults (:meth:`SapiService.fault`) hit a *route* (``solvers``, ``submit``, ``poll``,
-``answer``, ``label``, ``upload``, ``cancel``) a number of times: an HTTP status (5xx, or 429
-with ``Retry-After``), a dropped connection (``reset``), or a response ``slow`` er than the
-client's read timeout (the request is processed first: a slow submit has reached Leap).
+``answer``, ``download``, ``label``, ``upload``, ``cancel``) a number of times: an HTTP
+status (5xx, or 429 with ``Retry-After``), a dropped connection (``reset``), or a response
+``slow`` er than the client's read timeout (the request is processed first: a slow submit
+has reached Leap).
 :meth:`SapiService.outcome` makes the next problems end FAILED or CANCELLED,
 :meth:`SapiService.lag` hides the next problems from label lookups for a number of lookups,
 and :meth:`SapiService.on` calls a hook when a step happens (``submitted``, ``id-returned``,
@@ -58,6 +62,7 @@ from typing import Any
 import dimod
 import numpy as np
 from pytest_httpserver import HTTPServer
+from sapi_models import TooLarge, answer_cqm, answer_nl, cqm_solver, hybrid_timing, nl_solver
 from werkzeug import Request, Response
 
 PREFIX = "/sapi/v2/"
@@ -78,7 +83,7 @@ QPU_PARAMETERS = (
     "readout_thermalization",
     "reinitialize_state",
 )
-ROUTES = ("solvers", "submit", "poll", "answer", "label", "upload", "cancel")
+ROUTES = ("solvers", "submit", "poll", "answer", "download", "label", "upload", "cancel")
 
 
 # Ocean's own settings (dwave.conf) that make the real client quick against a local service:
@@ -175,6 +180,7 @@ class Problem:
     error_message: str | None = None
     seed: int = 0
     polls_left: int = 0
+    states: bytes | None = None  # an NL answer's states file
 
     def summary(self) -> dict[str, Any]:
         out = {
@@ -209,8 +215,8 @@ class SapiService:
         self.tokens = set(tokens)
         self.seed = seed
         self.solvers = {d["identity"]["name"]: d for d in (qpu_solver(pegasus_size),)}
-        hybrid = hybrid_solver()
-        self.solvers[hybrid["identity"]["name"]] = hybrid
+        for hybrid in (hybrid_solver(), cqm_solver(), nl_solver()):
+            self.solvers[hybrid["identity"]["name"]] = hybrid
         self.problems: dict[str, Problem] = {}
         self.forgotten: set[str] = set()
         self.uploads: dict[str, Upload] = {}
@@ -329,6 +335,8 @@ class SapiService:
         if parts[0] == "problems" and method == "DELETE":
             ids = [parts[1]] if len(parts) > 1 else json.loads(request.get_data() or b"[]")
             return "cancel", lambda: self._cancel(request, ids, single=len(parts) > 1)
+        if parts[0] == "problems" and parts[2:4] == ["answer", "data"]:
+            return "download", lambda: self._download(parts[1])
         if parts[0] == "problems" and len(parts) > 1:
             return "answer", lambda: self._answer(request, parts[1])
         if parts[0] == "problems" and "label" in request.args:
@@ -428,7 +436,10 @@ class SapiService:
         status, message = problem.outcome
         problem.solved_on = _now()
         if status == "COMPLETED":
-            problem.answer = self._sample(problem)
+            try:
+                problem.answer = self._sample(problem)
+            except TooLarge as refused:
+                status, message = "FAILED", str(refused)
         elif status == "FAILED":
             problem.error_message = message or "Internal error on the QPU"
         problem.status = status
@@ -467,6 +478,15 @@ class SapiService:
         if problem.answer is not None:
             response.call_on_close(lambda: self._fire("answered", problem_id))
         return response
+
+    def _download(self, problem_id: str) -> Response:
+        """An NL answer's states file (the ``binary-ref`` URL of its answer)."""
+        with self._changed:
+            problem = self.problems.get(problem_id)
+            data = problem.states if problem is not None else None
+        if data is None:
+            return self._error(404, f"no answer data for problem {problem_id}")
+        return Response(data, status=200, content_type="application/octet-stream")
 
     def _labelled(self, request: Request, label: str) -> Response:
         with self._changed:
@@ -530,14 +550,31 @@ class SapiService:
 
     # ---- sampling ------------------------------------------------------------------------------
 
+    def _uploaded(self, problem: Problem) -> bytes:
+        upload = self.uploads[problem.data["data"]]
+        return b"".join(d for _, d in sorted(upload.parts.items()))
+
     def _sample(self, problem: Problem) -> dict[str, Any]:
         from dwave.samplers import SimulatedAnnealingSampler
 
+        if problem.type == "cqm":
+            return answer_cqm(self._uploaded(problem), problem.params)
+        if problem.type == "nl":
+            keep = self.solvers[problem.solver["name"]]["properties"]["maximum_number_of_states"]
+            problem.states = answer_nl(self._uploaded(problem), problem.params, problem.seed, keep)
+            return {
+                "format": "binary-ref",
+                "auth_method": "sapi-token",
+                "url": f"{self.endpoint}problems/{problem.id}/answer/data/",
+                "timing": hybrid_timing(problem.params),
+                "shape": {},
+            }
         bqm, active = self._decode(problem)
         reads = int(problem.params.get("num_reads", 1))
         sampler = SimulatedAnnealingSampler()
         if problem.type == "bqm":
             answer = sampler.sample(bqm, num_reads=5, seed=problem.seed, num_sweeps=self.num_sweeps)
+            answer.info.update(hybrid_timing(problem.params))
             return {"format": "bq", "data": answer.to_serializable(use_bytes=False)}
         answer = sampler.sample(bqm, num_reads=reads, seed=problem.seed, num_sweeps=self.num_sweeps)
         if problem.params.get("answer_mode", "histogram") == "histogram":
@@ -546,9 +583,7 @@ class SapiService:
 
     def _decode(self, problem: Problem) -> tuple[dimod.BQM, list[int]]:
         if problem.type == "bqm":
-            upload = self.uploads[problem.data["data"]]
-            data = b"".join(d for _, d in sorted(upload.parts.items()))
-            return dimod.BQM.from_file(io.BytesIO(data)), []
+            return dimod.BQM.from_file(io.BytesIO(self._uploaded(problem))), []
         properties = self.solvers[problem.solver["name"]]["properties"]
         qubits = properties["qubits"]
         linear = np.frombuffer(base64.b64decode(problem.data["lin"]), dtype="<f8")

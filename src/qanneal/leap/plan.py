@@ -15,7 +15,8 @@ Parameters a Leap sampler takes in ``[solve.params]``:
   ``scan_reads`` (for ``chain_strength = "auto"``), ``embedding_tries`` and
   ``embedding_timeout`` (minorminer restarts and seconds, default 10 and 120);
 - ``mock-qpu`` only: ``pegasus_size`` (default 16);
-- ``hybrid``: ``time_limit`` (seconds; default the solver's minimum for the problem), ``label``.
+- ``hybrid``, ``hybrid-cqm``, ``hybrid-nl``: ``time_limit`` (seconds; default the solver's
+  minimum for the model, :mod:`qanneal.leap.hybrid`), ``label``.
 
 Example:
     >>> sorted(parameter_names("hybrid"))
@@ -36,6 +37,7 @@ from qanneal.errors import SamplerError
 from qanneal.leap import chains as chain_tools
 from qanneal.leap import embedding as emb
 from qanneal.leap.errors import translate
+from qanneal.leap.hybrid import PROBLEM_TYPES, plan_hybrid
 
 QPU_PARAMETERS = (
     "annealing_time",
@@ -62,7 +64,7 @@ SCAN_READS = 50
 
 def parameter_names(name: str) -> tuple[str, ...]:
     """The ``[solve.params]`` keys sampler ``name`` accepts."""
-    if name == "hybrid":
+    if name in PROBLEM_TYPES:  # the hybrid solvers
         return ("time_limit", "label")
     extra = ("pegasus_size",) if name == "mock-qpu" else ()
     return QPU_PARAMETERS + EMBEDDING_PARAMETERS + extra
@@ -189,7 +191,7 @@ EMBEDDING_REPORT_KEYS = (
 
 
 def make_plan(
-    bqm: dimod.BQM,
+    target: Any,
     connection: Any,
     name: str,
     *,
@@ -198,30 +200,22 @@ def make_plan(
     params: dict[str, Any],
     cache_dir: Path | None,
 ) -> dict[str, Any]:
-    """Everything that decides what is submitted (JSON-ready, stored in the ledger)."""
+    """Everything that decides what is submitted (JSON-ready, stored in the ledger):
+    ``target`` is a BQM, or for ``hybrid-cqm`` / ``hybrid-nl`` a CQM / nonlinear model."""
     check_parameters(params, name)
     plan: dict[str, Any] = {
         "sampler": name,
         "solver": connection.solver_name,
         "graph_id": getattr(connection, "graph_id", None),
         "category": connection.category,
+        "target": PROBLEM_TYPES.get(name, "bqm"),
         "num_reads": num_reads,
         "params": dict(params),
         "label": params.get("label"),
     }
     if connection.category == "hybrid":
-        points = np.asarray(
-            connection.properties.get("minimum_time_limit", [[1, 3.0]]), dtype=float
-        )
-        minimum = float(np.interp(bqm.num_variables, points[:, 0], points[:, 1]))
-        time_limit = params.get("time_limit", minimum)
-        if not isinstance(time_limit, int | float) or time_limit < minimum:
-            raise SamplerError(
-                f"[solve.params] time_limit = {time_limit!r} is below the solver's minimum "
-                f"{minimum:g} s for {bqm.num_variables} variables; raise it or leave it out"
-            )
-        plan.update(time_limit=float(time_limit), estimated_access_time_us=time_limit * 1e6)
-        return plan
+        return plan_hybrid(plan, target, connection.properties, params)
+    bqm: dimod.BQM = target
     try:
         connection.validate(solver_parameters(params))
     except (ValueError, TypeError, RuntimeError) as error:

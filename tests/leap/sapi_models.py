@@ -1,0 +1,138 @@
+"""The local SAPI service's hybrid CQM and nonlinear (NL) solvers: how Leap describes them
+and how the service answers them (sapi_service.py routes the requests).
+
+Both take their problem by reference to a multipart upload, as the real client sends it
+(``dwave/cloud/solver.py``: ``CQMSolver`` uploads ``cqm.to_file()``, ``NLSolver`` uploads
+``model.to_file()``), and answer as Leap does:
+
+- CQM: the ``bq`` format, a serialized dimod sample set over the CQM's variables with the
+  objective as energy and ``is_satisfied`` / ``is_feasible`` (what
+  ``LeapHybridCQMSampler`` returns). The service enumerates every state (dimod's
+  ``ExactCQMSolver``, up to :data:`MAX_CQM_VARIABLES`) and returns the best few, feasible
+  first.
+- NL: the ``binary-ref`` format, a URL the client downloads the states file from
+  (``Model.states.into_file``, what ``LeapHybridNLSampler`` loads into the model). The
+  service loads the uploaded model with dwave-optimization and searches its binary
+  decision states: every state up to :data:`MAX_NL_BITS` bits, otherwise a seeded
+  single-flip descent from random states, with a bounded number of evaluations.
+
+Anything larger is answered FAILED, as a solver that cannot take a problem answers.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import dimod
+import numpy as np
+
+MAX_CQM_VARIABLES = 18
+MAX_NL_BITS = 12
+NL_EVALUATIONS = 4000  # objective evaluations of the descent (bounded work)
+ANSWER_ROWS = 10  # samples of a CQM answer
+
+
+class TooLarge(Exception):
+    """The local service does not solve problems this large (answered FAILED)."""
+
+
+def cqm_solver() -> dict[str, Any]:
+    """A hybrid CQM solver as Leap describes it (dwave-cloud-client's own mock data, with
+    the name, minimum time and parameters of Leap's)."""
+    from dwave.cloud.testing import mocks
+
+    data = mocks.hybrid_cqm_solver_data(
+        name="hybrid_constrained_quadratic_model_version1", minimum_time_limit_s=5
+    )
+    data["properties"]["parameters"]["label"] = "Problem label."
+    return data
+
+
+def nl_solver() -> dict[str, Any]:
+    """A hybrid nonlinear solver as Leap describes it (the client's mock data)."""
+    from dwave.cloud.testing import mocks
+
+    data = mocks.hybrid_nl_solver_data(
+        name="hybrid_nonlinear_program_version1", maximum_number_of_states=3
+    )
+    data["properties"]["parameters"]["label"] = "Problem label."
+    return data
+
+
+def hybrid_timing(params: dict[str, Any]) -> dict[str, float]:
+    """Leap's timing of a hybrid answer (µs): the time limit is what is charged."""
+    limit = float(params.get("time_limit", 5.0)) * 1e6
+    return {"qpu_access_time": 30000.0, "charge_time": limit, "run_time": limit}
+
+
+def answer_cqm(data: bytes, params: dict[str, Any]) -> dict[str, Any]:
+    """The ``bq`` answer of an uploaded CQM: its best states, feasible first."""
+    cqm = dimod.ConstrainedQuadraticModel.from_file(io.BytesIO(data))
+    if len(cqm.variables) > MAX_CQM_VARIABLES:
+        raise TooLarge(f"the local service enumerates at most {MAX_CQM_VARIABLES} variables")
+    every = dimod.ExactCQMSolver().sample_cqm(cqm)
+    order = np.lexsort((every.record.energy, ~every.record.is_feasible))[:ANSWER_ROWS]
+    best = dimod.SampleSet(every.record[order], every.variables, {}, every.vartype)
+    best.info.update(constraint_labels=list(cqm.constraints), **hybrid_timing(params))
+    return {"format": "bq", "data": best.to_serializable(use_bytes=False)}
+
+
+def _set(model: Any, decisions: list[Any], rows: np.ndarray) -> np.ndarray:
+    """Make ``rows`` (0/1, decisions flattened one after the other) the model's states and
+    return their objective values."""
+    model.states.resize(0)
+    model.states.resize(len(rows))
+    start = 0
+    for decision in decisions:
+        shape = decision.shape()
+        size = int(np.prod(shape)) if shape else 1
+        for k, row in enumerate(rows):
+            block = row[start : start + size].astype(float)
+            decision.set_state(k, block.reshape(shape) if shape else block[0])
+        start += size
+    return np.array([float(model.objective.state(k)) for k in range(len(rows))])
+
+
+def _search(model: Any, decisions: list[Any], bits: int, seed: int) -> np.ndarray:
+    """Candidate 0/1 states: all of them for few bits, else the states a seeded single-flip
+    descent from random starts visits."""
+    if bits <= MAX_NL_BITS:
+        codes = np.arange(2**bits)[:, None] >> np.arange(bits)[None, :]
+        return (codes & 1).astype(np.int8)
+    rng = np.random.default_rng(seed)
+    found, evaluations = [], 0
+    while evaluations < NL_EVALUATIONS:
+        state = rng.integers(0, 2, bits).astype(np.int8)
+        value = _set(model, decisions, state[None, :])[0]
+        improved = True
+        while improved and evaluations < NL_EVALUATIONS:
+            flips = np.tile(state, (bits, 1))
+            flips[np.arange(bits), np.arange(bits)] ^= 1
+            values = _set(model, decisions, flips)
+            evaluations += bits
+            improved = bool(values.min() < value)
+            if improved:
+                state, value = flips[int(values.argmin())], float(values.min())
+        found.append(state)
+    return np.array(found)
+
+
+def answer_nl(data: bytes, params: dict[str, Any], seed: int, keep: int) -> bytes:
+    """The states file of an uploaded nonlinear model: its ``keep`` best states found."""
+    from dwave.optimization import Model
+    from dwave.optimization.symbols import BinaryVariable
+
+    model = Model.from_file(io.BytesIO(data))
+    decisions = list(model.iter_decisions())
+    if not all(isinstance(d, BinaryVariable) for d in decisions):
+        raise TooLarge("the local service searches binary decision variables only")
+    bits = sum(int(np.prod(d.shape())) if d.shape() else 1 for d in decisions)
+    model.lock()
+    candidates = _search(model, decisions, bits, seed)
+    values = _set(model, decisions, candidates)
+    best = candidates[np.argsort(values, kind="stable")[:keep]]
+    _set(model, decisions, best)
+    out = io.BytesIO()
+    model.states.into_file(out)
+    return out.getvalue()
