@@ -313,6 +313,7 @@ def _mock(
     solver: str | None = None,
 ) -> Any:
     from qanneal.leap.mock import MockConnection
+    from qanneal.leap.noise import emulator_settings
 
     options = options or {}
     return MockConnection(
@@ -320,6 +321,7 @@ def _mock(
         seed=seed,
         pegasus_size=int(options.get("pegasus_size", 16)),
         num_sweeps=int(options.get("num_sweeps", 1000)),
+        noise=emulator_settings(options),
     )
 
 

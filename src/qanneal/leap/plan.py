@@ -14,7 +14,11 @@ Parameters a Leap sampler takes in ``[solve.params]``:
 - embedding: ``chain_strength``, ``chain_break_method``, ``chain_break_threshold`` and
   ``scan_reads`` (for ``chain_strength = "auto"``), ``embedding_tries`` and
   ``embedding_timeout`` (minorminer restarts and seconds, default 10 and 120);
-- ``mock-qpu`` only: ``pegasus_size`` (default 16);
+- ``mock-qpu`` only: ``pegasus_size`` (default 16), and the hardware emulator
+  (:mod:`qanneal.leap.noise`, off by default): ``hardware_noise = true`` turns on
+  auto-scaling into the mock's ranges (``auto_scale = false`` turns it off again),
+  Gaussian control errors ``sigma_h`` / ``sigma_j`` (default 0.05 / 0.035) and Boltzmann
+  sampling at ``beta`` (default 6.1, Advantage's), with ``use_extended_j_range``;
 - ``hybrid``, ``hybrid-cqm``, ``hybrid-nl``: ``time_limit`` (seconds; default the solver's
   minimum for the model, :mod:`qanneal.leap.hybrid`), ``label``.
 
@@ -38,6 +42,7 @@ from qanneal.leap import chains as chain_tools
 from qanneal.leap import embedding as emb
 from qanneal.leap.errors import translate
 from qanneal.leap.hybrid import PROBLEM_TYPES, plan_hybrid
+from qanneal.leap.noise import EMULATOR_PARAMETERS, emulator_settings
 
 QPU_PARAMETERS = (
     "annealing_time",
@@ -66,7 +71,7 @@ def parameter_names(name: str) -> tuple[str, ...]:
     """The ``[solve.params]`` keys sampler ``name`` accepts."""
     if name in PROBLEM_TYPES:  # the hybrid solvers
         return ("time_limit", "label")
-    extra = ("pegasus_size",) if name == "mock-qpu" else ()
+    extra = ("pegasus_size", *EMULATOR_PARAMETERS) if name == "mock-qpu" else ()
     return QPU_PARAMETERS + EMBEDDING_PARAMETERS + extra
 
 
@@ -95,6 +100,10 @@ def check_parameters(params: dict[str, Any], name: str) -> None:
             raise SamplerError(f"[solve.params] {key} = {value!r} must be a whole number >= 0")
     if params.get("pegasus_size", 16) < 2:
         raise SamplerError("[solve.params] pegasus_size must be >= 2 (16: an Advantage system)")
+    try:
+        emulator_settings(params)
+    except ValueError as error:
+        raise SamplerError(f"[solve.params] {error}") from None
     if params.get("num_spin_reversal_transforms") and "initial_state" in params:
         raise SamplerError(
             "[solve.params] num_spin_reversal_transforms cannot be combined with initial_state "
@@ -125,7 +134,13 @@ def check_initial_state(state: Any, bqm: dimod.BQM) -> None:
 
 def solver_parameters(params: dict[str, Any]) -> dict[str, Any]:
     """The parameters that go to the solver itself (not embedding or transform options)."""
-    skip = {*EMBEDDING_PARAMETERS, "num_spin_reversal_transforms", "pegasus_size", "label"}
+    skip = {
+        *EMBEDDING_PARAMETERS,
+        *EMULATOR_PARAMETERS,
+        "num_spin_reversal_transforms",
+        "pegasus_size",
+        "label",
+    }
     return {k: v for k, v in params.items() if k not in skip}
 
 
@@ -255,6 +270,8 @@ def make_plan(
         **stats,
     )
     plan["estimated_access_time_us"] = estimate_us(connection, plan)
+    if name == "mock-qpu":  # the hardware emulator's settings, when it is on
+        plan["hardware_noise"] = emulator_settings(params)
     return plan
 
 

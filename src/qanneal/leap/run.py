@@ -44,6 +44,7 @@ from qanneal.leap.errors import (
 )
 from qanneal.leap.hybrid import PROBLEM_TYPES, target_hash
 from qanneal.leap.ledger import Ledger
+from qanneal.leap.noise import EMULATOR_PARAMETERS
 from qanneal.leap.plan import EMBEDDING_REPORT_KEYS, check_parameters, make_plan
 from qanneal.problem import Problem
 from qanneal.results import build_record, ensure_writable, new_run_id, save_record
@@ -52,10 +53,9 @@ Progress = Callable[[int, int], None]
 
 
 def _options(params: dict[str, Any], num_sweeps: int) -> dict[str, Any]:
-    options: dict[str, Any] = {"num_sweeps": num_sweeps}
-    if "pegasus_size" in params:
-        options["pegasus_size"] = params["pegasus_size"]
-    return options
+    """What the (mock) connection is built with: sweeps, graph size, the emulator."""
+    keys = ("pegasus_size", "auto_scale", *EMULATOR_PARAMETERS)
+    return {"num_sweeps": num_sweeps, **{k: params[k] for k in keys if k in params}}
 
 
 def solve_on_leap(
@@ -167,6 +167,7 @@ def dry_run_report(problem: Problem, plan: dict[str, Any]) -> dict[str, Any]:
         *EMBEDDING_REPORT_KEYS,
         "time_limit",
         "minimum_time_limit",
+        "hardware_noise",
         "estimated_access_time_us",
     )
     report = {k: plan[k] for k in keep if k in plan}

@@ -317,6 +317,9 @@ def sample_plan(
     report["chain_break_fraction"] = chain_tools.broken_fraction(physical, plan["chains"])
     report["chain_strength_scan"] = plan.get("scan")
     report["num_spin_reversal_transforms"] = len(plan["transforms"])
+    if plan.get("hardware_noise"):  # the mock's emulator: its settings and each scaling
+        divisors = [i.get("hardware_noise", {}).get("scale_divisor") for i in child.infos]
+        report["hardware_noise"] = {**plan["hardware_noise"], "scale_divisors": divisors}
     report["physical_reads"] = int(physical.record.num_occurrences.sum())
     report["discarded_reads"] = (
         report["physical_reads"] - int(logical.record.num_occurrences.sum())
