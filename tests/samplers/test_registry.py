@@ -52,6 +52,8 @@ def test_accepted_parameters_come_from_the_signature_too():
 
 def test_capabilities_callers_ask_for():
     assert registry.leap_names() == [
+        "kerberos",
+        "kerberos-mock",
         "qpu",
         "qpu-clique",
         "hybrid",
@@ -66,6 +68,7 @@ def test_capabilities_callers_ask_for():
         "exact",
         "tabu",
         "steepest",
+        "kerberos",
         "kerberos-mock",
         "qpu",
         "qpu-clique",

@@ -154,6 +154,8 @@ def print_plan(plan: dict[str, Any]) -> None:
             value = plan[key]
             if isinstance(value, dict):
                 value = ", ".join(f"{k} {v}" for k, v in value.items())
+            if key == "submissions" and plan.get("workflow"):  # QPU in the loop
+                label, value = "QPU subproblems", f"at most {value}"
             click.echo(
                 f"{label:<16} {value:.4g}" if isinstance(value, float) else f"{label:<16} {value}"
             )
@@ -167,6 +169,8 @@ def print_plan(plan: dict[str, Any]) -> None:
         scan = (
             " at most (with the chain-strength scan)"
             if plan.get("chain_strength_method") == "auto"
+            else " at most (if every read runs max_iter iterations)"
+            if plan.get("workflow")
             else ""
         )
         text = f"{estimate / 1000:.1f} ms{scan}"

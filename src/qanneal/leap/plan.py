@@ -19,6 +19,8 @@ Parameters a Leap sampler takes in ``[solve.params]``:
   auto-scaling into the mock's ranges (``auto_scale = false`` turns it off again),
   Gaussian control errors ``sigma_h`` / ``sigma_j`` (default 0.05 / 0.035) and Boltzmann
   sampling at ``beta`` (default 6.1, Advantage's), with ``use_extended_j_range``;
+- ``kerberos``, ``kerberos-mock``: the workflow's settings (:mod:`qanneal.leap.loop`), and
+  for the mock its ``pegasus_size`` and emulator;
 - ``hybrid``, ``hybrid-cqm``, ``hybrid-nl``: ``time_limit`` (seconds; default the solver's
   minimum for the model, :mod:`qanneal.leap.hybrid`), ``label``.
 
@@ -40,6 +42,7 @@ import numpy as np
 from qanneal.errors import SamplerError
 from qanneal.leap import chains as chain_tools
 from qanneal.leap import embedding as emb
+from qanneal.leap import loop
 from qanneal.leap.errors import translate
 from qanneal.leap.hybrid import PROBLEM_TYPES, plan_hybrid
 from qanneal.leap.noise import EMULATOR_PARAMETERS, emulator_settings
@@ -71,6 +74,9 @@ def parameter_names(name: str) -> tuple[str, ...]:
     """The ``[solve.params]`` keys sampler ``name`` accepts."""
     if name in PROBLEM_TYPES:  # the hybrid solvers
         return ("time_limit", "label")
+    if name in loop.NAMES:  # QPU in the loop
+        mock = ("pegasus_size", *EMULATOR_PARAMETERS) if name == "kerberos-mock" else ()
+        return (*loop.PARAMETERS, *mock)
     extra = ("pegasus_size", *EMULATOR_PARAMETERS) if name == "mock-qpu" else ()
     return QPU_PARAMETERS + EMBEDDING_PARAMETERS + extra
 
@@ -104,6 +110,8 @@ def check_parameters(params: dict[str, Any], name: str) -> None:
         emulator_settings(params)
     except ValueError as error:
         raise SamplerError(f"[solve.params] {error}") from None
+    if name in loop.NAMES:
+        loop.kerberos_settings(params)
     if params.get("num_spin_reversal_transforms") and "initial_state" in params:
         raise SamplerError(
             "[solve.params] num_spin_reversal_transforms cannot be combined with initial_state "
@@ -144,14 +152,6 @@ def solver_parameters(params: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if k not in skip}
 
 
-def qpu_graph(connection: Any) -> Any:
-    """The solver's working graph as a dwave.graphs graph (for busclique)."""
-    from dwave.system import qpu_graph as build
-
-    topology = connection.properties["topology"]
-    return build(topology["type"], topology["shape"], connection.nodelist, connection.edgelist)
-
-
 def embed_chains(
     bqm: dimod.BQM,
     connection: Any,
@@ -169,14 +169,14 @@ def embed_chains(
     if stored is not None and len(stored) == bqm.num_variables:
         return stored, "cache"
     if method == "clique":
-        found, source = emb.clique_chains(bqm, qpu_graph(connection)), "clique"
+        found, source = emb.clique_chains(bqm, emb.qpu_graph(connection)), "clique"
     else:
         found, source = (
             emb.find_chains(bqm, connection.edgelist, seed=seed, tries=tries, timeout=timeout),
             "search",
         )
         if not found and bqm.num_variables:
-            raise emb.not_embeddable(bqm, qpu_graph(connection), connection.solver_name)
+            raise emb.not_embeddable(bqm, emb.qpu_graph(connection), connection.solver_name)
     if cache is not None:
         cache.put(key, found)
     return found, source
@@ -230,6 +230,9 @@ def make_plan(
     }
     if connection.category == "hybrid":
         return plan_hybrid(plan, target, connection.properties, params)
+    if name in loop.NAMES:
+        plan["hardware_noise"] = emulator_settings(params)
+        return loop.plan_kerberos(plan, connection, params, num_reads)
     bqm: dimod.BQM = target
     try:
         connection.validate(solver_parameters(params))

@@ -33,7 +33,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from qanneal.leap import submit
+import dimod
+
+from qanneal.leap import loop, submit
 from qanneal.leap.client import connect
 from qanneal.leap.errors import (
     LeapError,
@@ -167,11 +169,14 @@ def dry_run_report(problem: Problem, plan: dict[str, Any]) -> dict[str, Any]:
         *EMBEDDING_REPORT_KEYS,
         "time_limit",
         "minimum_time_limit",
+        "workflow",
+        "settings",
+        "max_subproblems",
         "hardware_noise",
         "estimated_access_time_us",
     )
     report = {k: plan[k] for k in keep if k in plan}
-    report["submissions"] = max(len(plan.get("transforms", [])), 1)
+    report["submissions"] = plan.get("max_subproblems") or max(len(plan.get("transforms", [])), 1)
     report["problem"] = str(problem.path) if problem.path is not None else problem.name
     report["dry_run"] = True
     return report
@@ -189,6 +194,36 @@ def _record_timing(
         timing["embedding_ns"] = int(plan["embedding_ns"])
     logical.info["timing"] = timing
     return total_ns / 1e9
+
+
+def _sample(
+    target: Any,
+    plan: dict[str, Any],
+    session: submit.Session,
+    seed: int,
+    ledger: Ledger | None,
+    progress: Progress | None,
+) -> tuple[Any, dict[str, Any]]:
+    """Send or complete a plan's submissions: (logical sample set, QPU report)."""
+    if plan.get("workflow") != "kerberos":
+        return submit.sample_plan(target, plan, session)
+    # QPU in the loop: run (or replay) the seeded workflow, its subproblems through the ledger
+    from qanneal.leap.kerberos import run_reads, summary
+
+    qpu = loop.LedgerQPU(session)
+    rows, reads = run_reads(
+        target,
+        qpu,
+        plan["settings"],
+        num_reads=plan["num_reads"],
+        seed=seed,
+        cache_dir=ledger.directory / "embeddings" if ledger is not None else None,
+        after_read=progress,
+    )
+    logical = dimod.SampleSet.from_samples_bqm((rows, list(target.variables)), target)
+    report = {**summary(reads), "qpu_submissions": qpu.position}
+    logical.info.update(submit.answer_info(qpu.infos), kerberos=report)
+    return logical, {}
 
 
 def execute(
@@ -219,7 +254,7 @@ def execute(
     session = submit.Session(run, ledger, connection, resubmit=resubmit)
     sent = time.perf_counter_ns()
     try:
-        logical, report = submit.sample_plan(target, plan, session)
+        logical, report = _sample(target, plan, session, run["seed"], ledger, progress)
     except (LeapProblemFailed, LeapProblemGone) as error:
         if ledger is not None:
             ledger.update_run(run_id, state="failed", error=str(error))
@@ -256,6 +291,9 @@ def execute(
         run["num_reads"],
     )
     record["run_id"] = run_id
+    workflow = logical.info.get("kerberos")
+    if workflow is not None:  # QPU in the loop: its subproblems, not one embedded problem
+        record["kerberos"], report = workflow, {}
     record["qpu"] = {**report, "logical_energy": record["best"]["energy"]} if report else None
     record["leap"] = {
         "solver": plan["solver"],

@@ -32,6 +32,7 @@ from qanneal.leap.errors import (
     LeapMaybeSubmitted,
     LeapProblemFailed,
     LeapProblemGone,
+    LedgerError,
     translate,
 )
 from qanneal.leap.hybrid import sample_hybrid_plan
@@ -125,12 +126,28 @@ class Session:
             )
         return None
 
-    def obtain(self, position: int, purpose: str, target: Any, params: dict[str, Any]) -> Any:
+    def obtain(
+        self,
+        position: int,
+        purpose: str,
+        target: Any,
+        params: dict[str, Any],
+        fingerprint: str | None = None,
+    ) -> Any:
         """The answer of submission ``position`` (of ``target``: a BQM, CQM or nonlinear
         model): retrieved if Leap has it, else sent — never sent again when Leap may have
-        it, unless ``resubmit``."""
+        it, unless ``resubmit``. ``fingerprint`` (a hash of ``target``) is recorded with a
+        new submission and must match the recorded one for an old one."""
         submission_id = f"{self.run['run_id']}.{purpose}{position}"
         row = self.rows.get(submission_id)
+        if row is not None and fingerprint is not None:
+            recorded = (row.get("detail") or {}).get("target_sha256")
+            if recorded is not None and recorded != fingerprint:
+                raise LedgerError(
+                    f"run {self.run['run_id']}: submission {submission_id} rebuilt differs from "
+                    "the one sent (a different qanneal or Ocean version?), so its answer cannot "
+                    "be used; solve the problem again"
+                )
         if row is not None:
             row = self._known_problem(submission_id, row)
             if row is None:
@@ -141,7 +158,8 @@ class Session:
             return answer
         label = row["label"] if row is not None else _label(self.run, submission_id)
         if row is None and self.ledger is not None:
-            self.ledger.add_submission(self.run["run_id"], position, purpose, label)
+            detail = {"target_sha256": fingerprint} if fingerprint is not None else None
+            self.ledger.add_submission(self.run["run_id"], position, purpose, label, detail)
         submitted = self._submit(submission_id, target, label, params)
         self._note(submission_id, problem_id=submitted.problem_id, state="pending")
         try:

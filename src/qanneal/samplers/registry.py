@@ -101,10 +101,17 @@ class SamplerEntry:
             )
 
 
-def _kerberos() -> Any:
-    from qanneal.samplers.kerberos import KerberosSampler  # lazy: imports dwave-hybrid
+def _kerberos(on_leap: bool) -> Callable[[], Any]:
+    def factory() -> Any:
+        from qanneal.samplers.kerberos import KerberosSampler  # lazy: imports dwave-hybrid
 
-    return KerberosSampler()
+        if not on_leap:
+            return KerberosSampler()
+        from qanneal.leap.loop import CloudQPU
+
+        return KerberosSampler(CloudQPU())
+
+    return factory
 
 
 def _entries() -> tuple[SamplerEntry, ...]:
@@ -184,13 +191,27 @@ def _entries() -> tuple[SamplerEntry, ...]:
             ("bqm",),
         ),
         SamplerEntry(
-            "kerberos-mock",
-            "QPU in the loop, offline: Kerberos-style dwave-hybrid decomposition (tabu, SA and "
-            "energy-impact subproblems) with the subproblems on MockDWaveSampler (Pegasus P16)",
-            _kerberos,
+            "kerberos",
+            "QPU in the loop: Kerberos-style dwave-hybrid decomposition (tabu, SA and "
+            "energy-impact subproblems) with every QPU subproblem through the Leap ledger "
+            "(needs a Leap token)",
+            _kerberos(True),
             ("bqm",),
             has_sweeps=False,
             sweep_cost=None,
+            via_leap=True,
+            consumes_qpu=True,
+            reproducible=False,
+        ),
+        SamplerEntry(
+            "kerberos-mock",
+            "QPU in the loop, offline: the same workflow and ledger path as kerberos, its "
+            "subproblems on MockDWaveSampler (Pegasus P16)",
+            _kerberos(False),
+            ("bqm",),
+            has_sweeps=False,
+            sweep_cost=None,
+            via_leap=True,
         ),
         *(
             SamplerEntry(
