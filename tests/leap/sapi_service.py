@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import base64
 import collections
+import contextlib
 import hashlib
 import io
 import itertools
@@ -54,7 +55,7 @@ import threading
 import time
 import uuid
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,39 @@ def write_client_config(directory: Path, endpoint: str | None = None) -> Path:
     extra = f"endpoint = {endpoint}\n" if endpoint else ""
     path.write_text(CLIENT_CONFIG + extra, encoding="utf-8")
     return path
+
+
+def isolate(directory: Path, environment: Any, token: str) -> None:
+    """Work in ``directory`` with no Ocean configuration of the user's and ``token`` as the
+    API token (``environment``: a pytest MonkeyPatch)."""
+    environment.chdir(directory)
+    for name in ("DWAVE_CONFIG_FILE", "DWAVE_PROFILE", "DWAVE_API_ENDPOINT", "DWAVE_API_SOLVER"):
+        environment.delenv(name, raising=False)
+    environment.setenv("HOME", str(directory / "home"))
+    environment.setenv("XDG_CONFIG_HOME", str(directory / "home" / ".config"))
+    environment.setenv("XDG_CACHE_HOME", str(directory / "home" / ".cache"))
+    environment.setenv("DWAVE_API_TOKEN", token)
+
+
+@contextlib.contextmanager
+def serve(
+    directory: Path, environment: Any, tokens: set[str], **options: Any
+) -> Iterator[SapiService]:
+    """The service on 127.0.0.1 for the duration of the block; the real client reaches it
+    through DWAVE_API_ENDPOINT and reads its tuning from a dwave.conf (DWAVE_CONFIG_FILE),
+    both set with ``environment`` (a pytest MonkeyPatch), as a user configures Ocean.
+    The block fails if the service met a bug of its own."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    service = SapiService(server, tokens=tokens, **options)
+    environment.setenv("DWAVE_CONFIG_FILE", str(write_client_config(directory)))
+    environment.setenv("DWAVE_API_ENDPOINT", service.endpoint)
+    try:
+        yield service
+    finally:
+        server.clear()
+        server.stop()
+    assert not service.errors, service.errors
 
 
 def client_settings(**settings: object) -> None:
