@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 from leap_helpers import HIDDEN, QPU_SLACK, SLACK, TOKEN, Faults, FaultyConnection
-from sapi_service import SapiService, isolate, serve
+from sapi_service import SapiService
+from sapi_setup import isolate, serve
 
 from qanneal.leap import client, submit
 from qanneal.leap.mock import MockConnection

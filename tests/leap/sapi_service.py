@@ -19,10 +19,10 @@ wire the client really sends and reads (see ``dwave/cloud/client/base.py``,
 ``POST|PUT|GET bqm/multipart/…``            the problem-data (multipart) upload API
 ==========================================  ==============================================
 
-QPU problems are answered by sampling the submitted (embedded) problem with dwave-samplers'
-simulated annealing, honouring ``num_reads`` and ``answer_mode``; hybrid BQM problems by the
-same sampler on the uploaded BQM; CQM and NL problems as sapi_models.py describes (every
-state enumerated, or a bounded search). Every request needs the token in ``X-Auth-Token``.
+How the solvers are described and how their problems are answered (simulated annealing of
+the embedded QPU problem or the uploaded BQM, enumeration of a CQM, a search over an NL
+model's states) is sapi_answers.py; sapi_setup.py configures the real client to reach the
+service as a user configures Ocean. Every request needs the token in ``X-Auth-Token``.
 
 Faults (:meth:`SapiService.fault`) hit a *route* (``solvers``, ``submit``, ``poll``,
 ``answer``, ``download``, ``label``, ``upload``, ``cancel``) a number of times: an HTTP
@@ -42,149 +42,43 @@ from __future__ import annotations
 
 import base64
 import collections
-import contextlib
 import hashlib
-import io
 import itertools
 import json
 import logging
-import os
 import re
 import socket
 import threading
 import time
 import uuid
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import dimod
-import numpy as np
 from pytest_httpserver import HTTPServer
-from sapi_models import TooLarge, answer_cqm, answer_nl, cqm_solver, hybrid_timing, nl_solver
+from sapi_answers import (
+    TooLarge,
+    answer_bqm,
+    answer_cqm,
+    answer_nl,
+    answer_qpu,
+    cqm_solver,
+    hybrid_solver,
+    hybrid_timing,
+    nl_solver,
+    qpu_solver,
+)
 from werkzeug import Request, Response
 
 PREFIX = "/sapi/v2/"
 MAX_WAIT_S = 3.0  # longest any request is held (slow responses)
 HELD_POLL_S = 0.2  # how long a long poll waits on a problem that stays pending
-QPU_PARAMETERS = (
-    "annealing_time",
-    "anneal_offsets",
-    "anneal_schedule",
-    "answer_mode",
-    "auto_scale",
-    "flux_biases",
-    "h_gain_schedule",
-    "initial_state",
-    "label",
-    "num_reads",
-    "programming_thermalization",
-    "readout_thermalization",
-    "reinitialize_state",
-)
 ROUTES = ("solvers", "submit", "poll", "answer", "download", "label", "upload", "cancel")
-
-
-# Ocean's own settings (dwave.conf) that make the real client quick against a local service:
-# short request timeout, few HTTP retries, long polling that returns at once
-CLIENT_CONFIG = """\
-[defaults]
-request_timeout = 2.0
-http_retry_total = 2
-http_retry_backoff_factor = 0.01
-poll_strategy = long-polling
-poll_wait_time = 1
-cache_enabled = false
-"""
-
-
-def write_client_config(directory: Path, endpoint: str | None = None) -> Path:
-    """A dwave.conf with CLIENT_CONFIG (and ``endpoint`` if given)."""
-    path = directory / "dwave.conf"
-    extra = f"endpoint = {endpoint}\n" if endpoint else ""
-    path.write_text(CLIENT_CONFIG + extra, encoding="utf-8")
-    return path
-
-
-def isolate(directory: Path, environment: Any, token: str) -> None:
-    """Work in ``directory`` with no Ocean configuration of the user's and ``token`` as the
-    API token (``environment``: a pytest MonkeyPatch)."""
-    environment.chdir(directory)
-    for name in ("DWAVE_CONFIG_FILE", "DWAVE_PROFILE", "DWAVE_API_ENDPOINT", "DWAVE_API_SOLVER"):
-        environment.delenv(name, raising=False)
-    environment.setenv("HOME", str(directory / "home"))
-    environment.setenv("XDG_CONFIG_HOME", str(directory / "home" / ".config"))
-    environment.setenv("XDG_CACHE_HOME", str(directory / "home" / ".cache"))
-    environment.setenv("DWAVE_API_TOKEN", token)
-
-
-@contextlib.contextmanager
-def serve(
-    directory: Path, environment: Any, tokens: set[str], **options: Any
-) -> Iterator[SapiService]:
-    """The service on 127.0.0.1 for the duration of the block; the real client reaches it
-    through DWAVE_API_ENDPOINT and reads its tuning from a dwave.conf (DWAVE_CONFIG_FILE),
-    both set with ``environment`` (a pytest MonkeyPatch), as a user configures Ocean.
-    The block fails if the service met a bug of its own."""
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    service = SapiService(server, tokens=tokens, **options)
-    environment.setenv("DWAVE_CONFIG_FILE", str(write_client_config(directory)))
-    environment.setenv("DWAVE_API_ENDPOINT", service.endpoint)
-    try:
-        yield service
-    finally:
-        server.clear()
-        server.stop()
-    assert not service.errors, service.errors
-
-
-def client_settings(**settings: object) -> None:
-    """Add Ocean settings (e.g. ``polling_timeout=1``) to the dwave.conf in use."""
-    path = Path(os.environ["DWAVE_CONFIG_FILE"])
-    lines = "".join(f"{key} = {value}\n" for key, value in settings.items())
-    path.write_text(path.read_text(encoding="utf-8") + lines, encoding="utf-8")
 
 
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
-
-
-def qpu_solver(pegasus_size: int = 6, name: str | None = None) -> dict[str, Any]:
-    """A Pegasus QPU as Leap describes it (dwave-cloud-client's own mock data), with the
-    parameters and timing model qanneal uses."""
-    from dwave.cloud.testing import mocks
-
-    extra = {"name": name} if name else {}
-    data = mocks.qpu_pegasus_solver_data(
-        pegasus_size, problem_timing_data=mocks.qpu_problem_timing_data("advantage"), **extra
-    )
-    data["properties"]["parameters"] = {key: f"{key} (mock)" for key in QPU_PARAMETERS}
-    data["properties"].update(
-        default_annealing_time=20.0,
-        max_anneal_schedule_points=12,
-        max_h_gain_schedule_points=20,
-        annealing_time_range=[0.5, 2000.0],
-        problem_run_duration_range=[0.0, 1000000.0],
-        default_programming_thermalization=1000.0,
-        default_readout_thermalization=0.0,
-        chip_id=data["identity"]["name"],
-    )
-    return data
-
-
-def hybrid_solver() -> dict[str, Any]:
-    """A hybrid BQM solver as Leap describes it."""
-    from dwave.cloud.testing import mocks
-
-    data = mocks.hybrid_bqm_solver_data(
-        name="hybrid_binary_quadratic_model_version2",
-        minimum_time_limit=[[1, 3.0], [1024, 3.0], [4096, 10.0]],
-    )
-    data["properties"]["parameters"]["label"] = "Problem label."
-    return data
 
 
 @dataclass
@@ -589,76 +483,20 @@ class SapiService:
         return b"".join(d for _, d in sorted(upload.parts.items()))
 
     def _sample(self, problem: Problem) -> dict[str, Any]:
-        from dwave.samplers import SimulatedAnnealingSampler
-
+        properties = self.solvers[problem.solver["name"]]["properties"]
+        if problem.type in ("ising", "qubo"):
+            return answer_qpu(problem, properties, self.num_sweeps)
+        data = self._uploaded(problem)
+        if problem.type == "bqm":
+            return answer_bqm(data, problem.params, problem.seed, self.num_sweeps)
         if problem.type == "cqm":
-            return answer_cqm(self._uploaded(problem), problem.params)
-        if problem.type == "nl":
-            keep = self.solvers[problem.solver["name"]]["properties"]["maximum_number_of_states"]
-            problem.states = answer_nl(self._uploaded(problem), problem.params, problem.seed, keep)
-            return {
-                "format": "binary-ref",
-                "auth_method": "sapi-token",
-                "url": f"{self.endpoint}problems/{problem.id}/answer/data/",
-                "timing": hybrid_timing(problem.params),
-                "shape": {},
-            }
-        bqm, active = self._decode(problem)
-        reads = int(problem.params.get("num_reads", 1))
-        sampler = SimulatedAnnealingSampler()
-        if problem.type == "bqm":
-            answer = sampler.sample(bqm, num_reads=5, seed=problem.seed, num_sweeps=self.num_sweeps)
-            answer.info.update(hybrid_timing(problem.params))
-            return {"format": "bq", "data": answer.to_serializable(use_bytes=False)}
-        answer = sampler.sample(bqm, num_reads=reads, seed=problem.seed, num_sweeps=self.num_sweeps)
-        if problem.params.get("answer_mode", "histogram") == "histogram":
-            answer = answer.aggregate()
-        return self._encode_qp(problem, answer, active)
-
-    def _decode(self, problem: Problem) -> tuple[dimod.BQM, list[int]]:
-        if problem.type == "bqm":
-            return dimod.BQM.from_file(io.BytesIO(self._uploaded(problem))), []
-        properties = self.solvers[problem.solver["name"]]["properties"]
-        qubits = properties["qubits"]
-        linear = np.frombuffer(base64.b64decode(problem.data["lin"]), dtype="<f8")
-        active = [q for q, h in zip(qubits, linear, strict=True) if not np.isnan(h)]
-        present = set(active)
-        couplers = [tuple(c) for c in properties["couplers"] if c[0] in present and c[1] in present]
-        quad = np.frombuffer(base64.b64decode(problem.data["quad"]), dtype="<f8")
-        vartype = dimod.SPIN if problem.type == "ising" else dimod.BINARY
-        bqm = dimod.BQM(vartype)
-        bqm.add_variables_from((q, h) for q, h in zip(qubits, linear, strict=True) if q in present)
-        bqm.add_interactions_from(
-            (u, v, j) for (u, v), j in zip(couplers, quad, strict=True) if j != 0
-        )
-        return bqm, active
-
-    def _encode_qp(
-        self, problem: Problem, answer: dimod.SampleSet, active: list[int]
-    ) -> dict[str, Any]:
-        samples = answer.record.sample[:, [answer.variables.index(q) for q in active]]
-        bits = (samples > 0).astype(np.uint8)
-        occurrences = answer.record.num_occurrences.astype("<i4")
-        reads = int(occurrences.sum())
-        properties = self.solvers[problem.solver["name"]]["properties"]
-        anneal = float(problem.params.get("annealing_time", 20.0))
-        timing = {
-            "qpu_sampling_time": reads * (anneal + 100.0),
-            "qpu_anneal_time_per_sample": anneal,
-            "qpu_readout_time_per_sample": 80.0,
-            "qpu_access_time": 15000.0 + reads * (anneal + 100.0),
-            "qpu_access_overhead_time": 1000.0,
-            "qpu_programming_time": 15000.0,
-            "qpu_delay_time_per_sample": 20.54,
-            "total_post_processing_time": 100.0,
-            "post_processing_overhead_time": 100.0,
-        }
+            return answer_cqm(data, problem.params)
+        keep = properties["maximum_number_of_states"]
+        problem.states = answer_nl(data, problem.params, problem.seed, keep)
         return {
-            "format": "qp",
-            "num_variables": int(properties["num_qubits"]),
-            "active_variables": base64.b64encode(np.asarray(active, "<i4").tobytes()).decode(),
-            "energies": base64.b64encode(answer.record.energy.astype("<f8").tobytes()).decode(),
-            "solutions": base64.b64encode(np.packbits(bits, axis=1).tobytes()).decode(),
-            "num_occurrences": base64.b64encode(occurrences.tobytes()).decode(),
-            "timing": timing,
+            "format": "binary-ref",
+            "auth_method": "sapi-token",
+            "url": f"{self.endpoint}problems/{problem.id}/answer/data/",
+            "timing": hybrid_timing(problem.params),
+            "shape": {},
         }

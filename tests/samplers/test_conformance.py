@@ -70,7 +70,7 @@ def leap(request, tmp_path, monkeypatch):
         yield None
         return
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "leap"))
-    from sapi_service import isolate, serve
+    from sapi_setup import isolate, serve
 
     isolate(tmp_path, monkeypatch, TOKEN)
     with serve(tmp_path, monkeypatch, {TOKEN}) as service:

@@ -1,7 +1,13 @@
-"""The local SAPI service's hybrid CQM and nonlinear (NL) solvers: how Leap describes them
-and how the service answers them (sapi_service.py routes the requests).
+"""How the local SAPI service (sapi_service.py, which routes the requests) describes its
+solvers and answers their problems, in the wire formats the real client reads.
 
-Both take their problem by reference to a multipart upload, as the real client sends it
+- QPU (``qp`` problems, ``ising`` or ``qubo``): the embedded problem is decoded from the
+  solver's qubit and coupler lists and sampled with dwave-samplers' simulated annealing,
+  honouring ``num_reads`` and ``answer_mode``; the answer is the ``qp`` format.
+- hybrid BQM (by reference to an uploaded BQM): the same sampler, a ``bq`` answer.
+
+The hybrid CQM and NL solvers take their problem by reference to a multipart upload, as the
+real client sends it
 (``dwave/cloud/solver.py``: ``CQMSolver`` uploads ``cqm.to_file()``, ``NLSolver`` uploads
 ``model.to_file()``), and answer as Leap does:
 
@@ -21,16 +27,67 @@ Anything larger is answered FAILED, as a solver that cannot take a problem answe
 
 from __future__ import annotations
 
+import base64
 import io
 from typing import Any
 
 import dimod
 import numpy as np
 
+QPU_PARAMETERS = (
+    "annealing_time",
+    "anneal_offsets",
+    "anneal_schedule",
+    "answer_mode",
+    "auto_scale",
+    "flux_biases",
+    "h_gain_schedule",
+    "initial_state",
+    "label",
+    "num_reads",
+    "programming_thermalization",
+    "readout_thermalization",
+    "reinitialize_state",
+)
 MAX_CQM_VARIABLES = 18
 MAX_NL_BITS = 12
 NL_EVALUATIONS = 4000  # objective evaluations of the descent (bounded work)
 ANSWER_ROWS = 10  # samples of a CQM answer
+
+
+def qpu_solver(pegasus_size: int = 6, name: str | None = None) -> dict[str, Any]:
+    """A Pegasus QPU as Leap describes it (dwave-cloud-client's own mock data), with the
+    parameters and timing model qanneal uses."""
+    from dwave.cloud.testing import mocks
+
+    extra = {"name": name} if name else {}
+    data = mocks.qpu_pegasus_solver_data(
+        pegasus_size, problem_timing_data=mocks.qpu_problem_timing_data("advantage"), **extra
+    )
+    data["properties"]["parameters"] = {key: f"{key} (mock)" for key in QPU_PARAMETERS}
+    data["properties"].update(
+        default_annealing_time=20.0,
+        max_anneal_schedule_points=12,
+        max_h_gain_schedule_points=20,
+        annealing_time_range=[0.5, 2000.0],
+        problem_run_duration_range=[0.0, 1000000.0],
+        default_programming_thermalization=1000.0,
+        default_readout_thermalization=0.0,
+        chip_id=data["identity"]["name"],
+    )
+    return data
+
+
+def hybrid_solver() -> dict[str, Any]:
+    """A hybrid BQM solver as Leap describes it."""
+    from dwave.cloud.testing import mocks
+
+    data = mocks.hybrid_bqm_solver_data(
+        name="hybrid_binary_quadratic_model_version2",
+        minimum_time_limit=[[1, 3.0], [1024, 3.0], [4096, 10.0]],
+    )
+    data["properties"]["parameters"]["label"] = "Problem label."
+    return data
 
 
 class TooLarge(Exception):
@@ -136,3 +193,66 @@ def answer_nl(data: bytes, params: dict[str, Any], seed: int, keep: int) -> byte
     out = io.BytesIO()
     model.states.into_file(out)
     return out.getvalue()
+
+
+def _decode_qp(problem: Any, properties: dict[str, Any]) -> tuple[dimod.BQM, list[int]]:
+    """The embedded BQM of a ``qp`` problem and its active qubits."""
+    qubits = properties["qubits"]
+    linear = np.frombuffer(base64.b64decode(problem.data["lin"]), dtype="<f8")
+    active = [q for q, h in zip(qubits, linear, strict=True) if not np.isnan(h)]
+    present = set(active)
+    couplers = [tuple(c) for c in properties["couplers"] if c[0] in present and c[1] in present]
+    quad = np.frombuffer(base64.b64decode(problem.data["quad"]), dtype="<f8")
+    bqm = dimod.BQM(dimod.SPIN if problem.type == "ising" else dimod.BINARY)
+    bqm.add_variables_from((q, h) for q, h in zip(qubits, linear, strict=True) if q in present)
+    bqm.add_interactions_from((u, v, j) for (u, v), j in zip(couplers, quad, strict=True) if j != 0)
+    return bqm, active
+
+
+def answer_qpu(problem: Any, properties: dict[str, Any], num_sweeps: int) -> dict[str, Any]:
+    """The ``qp`` answer of a QPU problem (a sapi_service.Problem): SA on the embedded
+    problem, ``num_reads`` reads, aggregated unless ``answer_mode`` is ``raw``."""
+    from dwave.samplers import SimulatedAnnealingSampler
+
+    bqm, active = _decode_qp(problem, properties)
+    reads = int(problem.params.get("num_reads", 1))
+    answer = SimulatedAnnealingSampler().sample(
+        bqm, num_reads=reads, seed=problem.seed, num_sweeps=num_sweeps
+    )
+    if problem.params.get("answer_mode", "histogram") == "histogram":
+        answer = answer.aggregate()
+    samples = answer.record.sample[:, [answer.variables.index(q) for q in active]]
+    bits = (samples > 0).astype(np.uint8)
+    occurrences = answer.record.num_occurrences.astype("<i4")
+    reads = int(occurrences.sum())
+    anneal = float(problem.params.get("annealing_time", 20.0))
+    timing = {
+        "qpu_sampling_time": reads * (anneal + 100.0),
+        "qpu_anneal_time_per_sample": anneal,
+        "qpu_readout_time_per_sample": 80.0,
+        "qpu_access_time": 15000.0 + reads * (anneal + 100.0),
+        "qpu_access_overhead_time": 1000.0,
+        "qpu_programming_time": 15000.0,
+        "qpu_delay_time_per_sample": 20.54,
+        "total_post_processing_time": 100.0,
+        "post_processing_overhead_time": 100.0,
+    }
+    return {
+        "format": "qp",
+        "num_variables": int(properties["num_qubits"]),
+        "active_variables": base64.b64encode(np.asarray(active, "<i4").tobytes()).decode(),
+        "energies": base64.b64encode(answer.record.energy.astype("<f8").tobytes()).decode(),
+        "solutions": base64.b64encode(np.packbits(bits, axis=1).tobytes()).decode(),
+        "num_occurrences": base64.b64encode(occurrences.tobytes()).decode(),
+        "timing": timing,
+    }
+
+
+def answer_bqm(data: bytes, params: dict[str, Any], seed: int, num_sweeps: int) -> dict[str, Any]:
+    """The ``bq`` answer of an uploaded BQM: five reads of SA, Leap's hybrid timing."""
+    from dwave.samplers import SimulatedAnnealingSampler
+
+    bqm = dimod.BQM.from_file(io.BytesIO(data))
+    answer = SimulatedAnnealingSampler().sample(bqm, num_reads=5, seed=seed, num_sweeps=num_sweeps)
+    answer.info.update(hybrid_timing(params))
+    return {"format": "bq", "data": answer.to_serializable(use_bytes=False)}
