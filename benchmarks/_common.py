@@ -7,11 +7,16 @@ on ``sys.path``); not part of the package.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
 import subprocess
+import sys
 import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -89,6 +94,8 @@ def jsonable(value: Any) -> Any:
         return value.item()
     if isinstance(value, np.ndarray):
         return value.tolist()
+    if isinstance(value, Path):
+        return str(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
@@ -120,3 +127,105 @@ def write_atomically(path: Path, record: dict[str, Any]) -> None:
     """A JSON record (numpy scalars and arrays allowed), written atomically."""
     text = json.dumps(record, indent=2, default=jsonable) + "\n"
     write_bytes_atomically(path, text.encode("utf-8"))
+
+
+DEFAULT_VERSIONS = ("qanneal", "numba", "numpy", "dimod")
+
+
+def provenance(
+    benchmark: str, args: argparse.Namespace | None = None, *packages: str, **extra: Any
+) -> dict[str, Any]:
+    """The header every result JSON starts with: what ran, from which tree, where, when.
+
+    ``dirty`` is True when files outside benchmarks/results differ from the commit;
+    ``uncommitted_src`` lists the ones under src/ (a result may not come from them).
+    """
+    return {
+        "benchmark": benchmark,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": git_commit(),
+        "dirty": git_dirty(),
+        "uncommitted_src": uncommitted_src(),
+        "machine": machine(**extra),
+        "versions": versions(*(packages or DEFAULT_VERSIONS)),
+        "args": {k: v for k, v in vars(args).items() if k != "json"} if args else {},
+    }
+
+
+def split_seeds(tuning: list[int], evaluation: list[int]) -> dict[str, list[int]]:
+    """The held-out discipline in one record: instance seeds a protocol was tuned on, and
+    the disjoint ones it is judged on (a ValueError if they share one)."""
+    shared = sorted(set(tuning) & set(evaluation))
+    if shared:
+        raise ValueError(f"tuning and evaluation instances share seeds {shared}")
+    return {"tuning": list(tuning), "evaluation": list(evaluation)}
+
+
+def log(message: str) -> None:
+    """Progress on stderr (the table or JSON goes to stdout)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def result_path(name: str, tag: str | None = None, quick: bool = False) -> Path:
+    """benchmarks/results/NAME[-TAG][_quick].json: a quick run never overwrites a full one."""
+    stem = name + (f"-{tag}" if tag else "") + ("_quick" if quick else "")
+    return ROOT / "benchmarks" / "results" / f"{stem}.json"
+
+
+class Benchmark:
+    """One run of a benchmark script: its arguments, the record it fills, where it goes.
+
+    ``save()`` writes the record atomically; scripts call it after every finished part,
+    so an interrupted run leaves what it measured.
+    """
+
+    def __init__(self, name: str, args: argparse.Namespace, packages: tuple[str, ...]) -> None:
+        self.args = args
+        self.path = result_path(name, getattr(args, "tag", None), getattr(args, "quick", False))
+        self.record = provenance(name, args, *packages)
+        self.record["result_path"] = str(self.path.relative_to(ROOT))
+        self.record["load_average_1min_start"] = os.getloadavg()[0]
+
+    def save(self) -> None:
+        write_atomically(self.path, self.record)
+
+
+def common_parser(doc: str) -> argparse.ArgumentParser:
+    """The arguments every benchmark script takes (its own are added after)."""
+    parser = argparse.ArgumentParser(
+        description=doc.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="a short smoke run")
+    parser.add_argument("--tag", default=None, help="write results/NAME-TAG.json")
+    parser.add_argument("--json", action="store_true", help="print the JSON record")
+    return parser
+
+
+def run_main(
+    name: str,
+    parser: argparse.ArgumentParser,
+    run: Callable[[Benchmark], int],
+    print_table: Callable[[dict[str, Any]], None],
+    packages: tuple[str, ...],
+    argv: list[str] | None = None,
+    check: Callable[[argparse.Namespace], str | None] | None = None,
+) -> int:
+    """The main loop every benchmark script shares: parse, record provenance, run (the
+    script's ``run`` fills ``bench.record`` and returns the exit status), time, save,
+    print. ``check`` returns an error message for bad arguments (exit 2)."""
+    args = parser.parse_args(argv)
+    problem = check(args) if check else None
+    if problem:
+        parser.error(problem)
+    bench = Benchmark(name, args, packages)
+    start = time.perf_counter()
+    status = run(bench)
+    bench.record["total_s"] = time.perf_counter() - start
+    bench.record["load_average_1min_end"] = os.getloadavg()[0]
+    bench.save()
+    if args.json:
+        print(json.dumps(bench.record, indent=2, default=jsonable))
+    else:
+        print_table(bench.record)
+        print(f"\nwrote {bench.record['result_path']}")
+    return status

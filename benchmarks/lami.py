@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _common import write_atomically
+from _common import git_commit, git_dirty, provenance, split_seeds, write_atomically
 
 from qanneal.models import BinaryPerceptron
 from qanneal.models.datasets.generated import random_patterns
@@ -118,13 +118,15 @@ def main(argv: list[str] | None = None) -> int:
     grid = QUICK_GRID if args.quick else GRID
     path = args.output or RESULTS / ("lami_quick.json" if args.quick else "lami.json")
     record: dict[str, Any] = {
-        "benchmark": "lami",
+        **provenance("lami", args),
         "num_inputs": n,
         "num_patterns": patterns,
         "points": [],
     }
     if args.resume and path.exists():
-        record = json.loads(path.read_text())
+        resumed = json.loads(path.read_text())
+        resumed.setdefault("resumed", []).append(provenance("lami", args))
+        record = resumed
     done = {(p["instance_seed"], p["steps"], p["dt"]) for p in record["points"]}
     if args.merge:
         for other in args.merge:
@@ -148,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         elif seed not in record.setdefault("skipped_seeds", []):
             record["skipped_seeds"].append(seed)
         seed += 1
+    # nothing is tuned: the whole δt grid is reported, on every instance
+    record["seeds"] = split_seeds([], [instance_seed for instance_seed, _ in instances])
     for steps, dts in grid.items():
         for dt in dts:
             for instance_seed, energies in instances:
@@ -165,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
                     "ground_probability": result.ground_probability,
                     "degeneracy": int(np.sum(energies <= 1e-12)),
                     "seconds": time.perf_counter() - start,
+                    "commit": git_commit(),
+                    "dirty": git_dirty(),
                 }
                 record["points"].append(point)
                 record.update(summarise(record["points"]))

@@ -301,10 +301,10 @@ def part_mps(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def sa_reference(model: Any, test: tuple[np.ndarray, np.ndarray], reads: int) -> dict[str, Any]:
-    from qanneal.samplers.sa.sampler import NativeAnnealingSampler
+    from qanneal.samplers import AnnealingSampler
 
     start = time.perf_counter()
-    sampleset = NativeAnnealingSampler().sample(model, num_reads=reads, num_sweeps=1000, seed=1)
+    sampleset = AnnealingSampler().sample_model(model, num_reads=reads, num_sweeps=1000, seed=1)
     weights = np.asarray(sampleset.record.sample, dtype=np.int8)
     errors = np.atleast_1d(model.errors(weights))
     best = int(np.argmin(errors))

@@ -139,8 +139,13 @@ def _qanneal(arguments: list[str], cwd: Path) -> str:
 
 
 def _shown(output: str) -> str:
-    """Absolute paths of shipped problems as users see them in the docs."""
-    return output.replace(str(ROOT / "problems") + "/", ".../")
+    """Absolute paths of shipped problems as users see them in the docs: the repository's
+    problems/ and, for an installed (non-editable) qanneal, the package's copy of it."""
+    from qanneal.library import shipped_problems_dir
+
+    for folder in {ROOT / "problems", shipped_problems_dir()}:
+        output = output.replace(str(folder) + "/", ".../")
+    return output
 
 
 def render(name: str, cwd: Path) -> str:

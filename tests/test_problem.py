@@ -84,7 +84,7 @@ def test_defaults_are_filled_and_alpha_sets_the_pattern_count():
     assert spec["solve"] == {
         "sampler": "sa",
         "num_reads": 10,
-        "num_sweeps": 1000,
+        "num_sweeps": None,  # the sampler's default rule picks it
         "seed": None,
         "params": {},
     }

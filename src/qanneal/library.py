@@ -59,7 +59,8 @@ def list_problems(directory: Path | None = None) -> list[LibraryEntry]:
     """Every ``*.toml`` problem in ``directory`` (default: the shipped library), by name."""
     folder = directory or shipped_problems_dir()
     return [
-        LibraryEntry(path.stem, path, _describe(path)) for path in sorted(folder.glob("*.toml"))
+        LibraryEntry(path.stem, path, _describe(path))
+        for path in sorted(folder.glob("*.toml"), key=lambda p: p.stem)
     ]
 
 

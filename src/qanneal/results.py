@@ -287,6 +287,7 @@ def build_record(
         "success_rate": float(np.mean(errors == 0)),
         "min_energy": float(energies.min()),
         "timing": {"total_s": elapsed, **sampleset.info.get("timing", {})},
+        "protocol": sampleset.info.get("protocol"),
         "versions": versions(),
         "record": None,
         **extra,

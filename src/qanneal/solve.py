@@ -77,11 +77,12 @@ def sampler_parameters(
     kind: str,
     name: str,
     num_reads: int,
-    num_sweeps: int,
+    num_sweeps: int | None,
     params: dict[str, Any],
 ) -> dict[str, Any]:
     """Keyword arguments for the sampler's entry point for targets of ``kind``: the common
-    ones it accepts plus ``params``, whose unknown keys are an error naming its parameters."""
+    ones it accepts plus ``params``, whose unknown keys are an error naming its parameters.
+    ``num_sweeps`` None leaves the budget to the sampler's default rule."""
     accepted = registry.accepted_parameters(sampler, kind)
     common = {"seed", "num_reads", "num_sweeps"}
     for key in params:
@@ -94,7 +95,7 @@ def sampler_parameters(
                 f"{', '.join(sorted(accepted - common)) or 'none'}"
             )
     kwargs = dict(params)
-    if "num_sweeps" in accepted:
+    if "num_sweeps" in accepted and num_sweeps is not None:
         kwargs["num_sweeps"] = num_sweeps
     if "num_reads" in accepted:
         kwargs["num_reads"] = num_reads
@@ -206,8 +207,9 @@ def _merge(samplesets: list[dimod.SampleSet], limit: int | None) -> dimod.Sample
 
 def _settings(
     problem: Problem, sampler: str | None, num_reads: Any, num_sweeps: Any, seed: Any
-) -> tuple[str, int, int, int]:
-    """Name, reads, sweeps and seed: the arguments, else the problem file's [solve]."""
+) -> tuple[str, int, int | None, int]:
+    """Name, reads, sweeps and seed: the arguments, else the problem file's [solve]; sweeps
+    None leave the budget to the sampler's default rule."""
     settings = problem.spec["solve"]
     name = sampler or settings["sampler"]
     num_reads = num_reads or settings["num_reads"]
@@ -216,7 +218,7 @@ def _settings(
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0]) % (MAX_SEED + 1)
     for label, value in (("num_reads", num_reads), ("num_sweeps", num_sweeps)):
-        if value < 1:
+        if value is not None and value < 1:
             raise SamplerError(f"{label} = {value} must be >= 1")
     if not 0 <= seed <= MAX_SEED:
         raise SamplerError(f"seed = {seed} must be in [0, {MAX_SEED}]")

@@ -62,7 +62,7 @@ SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
     "solve": {
         "sampler": ("str", "sa"),
         "num_reads": ("int", 10),
-        "num_sweeps": ("int", 1000),
+        "num_sweeps": ("int", None),  # None: the sampler's own default rule
         "seed": ("int", None),
         "params": ("table", None),
     },

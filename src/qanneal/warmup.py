@@ -137,7 +137,8 @@ def steps_for(problem: Any, sampler: str | None = None) -> list[str]:
     return keys
 
 
-_DECORATOR = re.compile(r"^@numba\.n?jit\b", re.MULTILINE)
+# numba's decorators, and the PIMC kernels' dependency-cached ``@kernel`` (samplers/pimc)
+_DECORATOR = re.compile(r"^@(numba\.n?jit|kernel)\b", re.MULTILINE)
 
 
 def _kernel_sources() -> list[Path]:

@@ -70,8 +70,9 @@ def test_groups_hold_the_metrics_of_their_reads():
         assert group["reads"] == 6
     pimc = next(g for g in result.summary["groups"] if g["contestant"] == "pimc")
     sa = next(g for g in result.summary["groups"] if g["contestant"] == "sa")
-    # a PIMC sweep is 4 slices × 9 spins; an SA sweep 9 spins
-    assert pimc["cost_per_read"]["spin_updates"] == 10 * 4 * 9
+    # a PIMC sweep is 4 slices × 9 spins for each of its two moves (the perceptron rule's
+    # local + cluster), then 20 classical sweeps of the 4 slices; an SA sweep 9 spins
+    assert pimc["cost_per_read"]["spin_updates"] == (10 * 2 + 20) * 4 * 9
     assert sa["cost_per_read"]["spin_updates"] == 10 * 9
     assert "pimc" in result.summary["traces"]["tiny"]
     assert min(r["residual_energy"] for r in rows) == 0.0
@@ -150,7 +151,9 @@ def test_bad_arguments():
     with pytest.raises(SamplerError, match="no sweep budget"):
         compare([tiny_source()], ["exact"], [10])
     with pytest.raises(SamplerError, match="budgets"):
-        compare([tiny_source()], ["sa"], [0])
+        compare([tiny_source()], ["sa"], [-1])
+    with pytest.raises(SamplerError, match="default protocol"):
+        compare([tiny_source()], ["gd"], [0])
     with pytest.raises(SamplerError, match="cannot take formulation 'native'"):
         compare([tiny_source()], ["pimc-dwave"], [10])
 

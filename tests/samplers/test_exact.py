@@ -11,6 +11,7 @@ from qanneal.errors import ResourceError, SamplerError
 from qanneal.hubo.slack import build_slack_qubo
 from qanneal.models import BinaryNeuralNetwork, BinaryPerceptron
 from qanneal.samplers.exact import ExactSampler
+from qanneal.samplers.exact.solver import polynomial_energy_table
 
 
 def test_enumeration_covers_every_state_once():
@@ -46,6 +47,26 @@ def test_agrees_with_dimod_exact_solver_through_the_slack_qubo():
 def test_refuses_too_many_variables():
     with pytest.raises(ResourceError, match="use sampler 'sa'"):
         ExactSampler().sample_model(BinaryPerceptron(25, np.ones((1, 25)), np.ones(1)))
+
+
+@pytest.mark.parametrize("vartype", [dimod.SPIN, dimod.BINARY])
+def test_polynomial_energy_table_is_every_state_energy(vartype):
+    rng = np.random.default_rng(4)
+    labels = ["a", 3, ("c", 1), "d", "e"]
+    terms = {}
+    for _ in range(12):
+        size = int(rng.integers(0, 5))
+        term = tuple(labels[i] for i in rng.choice(5, size=size, replace=False))
+        terms[term] = float(rng.normal())
+    polynomial = dimod.BinaryPolynomial(terms, vartype)
+    states = enumerate_states(0, 2**5, 5)
+    values = states if vartype is dimod.SPIN else (states + 1) // 2
+    expected = polynomial.energies((values, labels))
+    table = polynomial_energy_table(polynomial, labels)
+    assert table == pytest.approx(expected)
+    sampleset = ExactSampler().sample_poly(polynomial, num_reads=3)
+    assert sampleset.record.energy == pytest.approx(np.sort(expected)[:3])
+    assert sampleset.info["exact"]["ground_energy"] == pytest.approx(expected.min())
 
 
 def _random_cqm(seed):

@@ -110,7 +110,14 @@ def test_seed_reproducibility_and_initial_states():
 
 def test_info_reports_timing_and_schedule():
     sampleset = SAMPLER.sample_model(tiny_perceptron("errors"), num_reads=2, num_sweeps=10, seed=0)
-    assert set(sampleset.info["timing"]) == {"preprocessing_ns", "sampling_ns", "total_ns"}
+    assert set(sampleset.info["timing"]) == {
+        "preprocessing_ns",
+        "compile_ns",
+        "sampling_ns",
+        "total_ns",
+    }
+    assert sampleset.info["protocol"]["rule"] == "sa-energy-scale"
+    assert sampleset.info["protocol"]["given"] == ["num_sweeps"]
     hot, cold = sampleset.info["protocol"]["beta_range"]
     assert 0 < hot < cold and math.isfinite(cold)
     assert sampleset.info["protocol"]["beta_schedule_type"] == "geometric"

@@ -14,8 +14,10 @@ from scipy import linalg
 from helpers import pooled_chisquare
 from qanneal.hubo.walsh import walsh_polynomial
 from qanneal.models import BinaryNeuralNetwork, BinaryPerceptron
-from qanneal.samplers.pimc import PIMCSampler, _kernels
-from qanneal.samplers.pimc._backends import BQM, DENSE, single_flip_energies
+from qanneal.samplers.pimc import PIMCSampler
+from qanneal.samplers.pimc._bqm import DenseBQM, SparseBQM
+from qanneal.samplers.pimc._kernels import single_flip_energies
+from qanneal.samplers.pimc.driver import anneal_in_chunks, make_schedule
 from qanneal.samplers.pimc.packing import pack_bqm, pack_model, pack_polynomial
 
 SAMPLER = PIMCSampler()
@@ -103,7 +105,16 @@ def classical_pvalue(sample_fn, energy_fn, n, beta, reads):
 
 
 def zero_gamma(**extra):
-    return {"num_sweeps": 40, "trotter": 4, "beta": 0.8, "gamma_schedule": (0.0, 0.0), **extra}
+    """Γ = 0 (the slices locked together), so only worldline moves mix: cluster moves."""
+    return {
+        "num_sweeps": 40,
+        "trotter": 4,
+        "beta": 0.8,
+        "gamma_schedule": (0.0, 0.0),
+        "moves": ("local", "cluster"),
+        "final_classical_sweeps": 0,
+        **extra,
+    }
 
 
 def test_gamma_zero_is_classical_boltzmann_for_a_bqm():
@@ -193,11 +204,14 @@ def test_info_schema_and_trace():
     info = sampleset.info
     assert set(info["timing"]) == {
         "preprocessing_ns",
+        "compile_ns",
         "sampling_ns",
         "postprocessing_ns",
         "total_ns",
     }
-    assert len(info["protocol"]["gamma_schedule"]) == 20 and info["protocol"]["trotter"] == 4
+    protocol = info["protocol"]
+    assert protocol["num_sweeps"] == 20 and protocol["trotter"] == 4
+    assert protocol["rule"] == "energy-scale" and protocol["given"] == ["num_sweeps", "trotter"]
     assert np.array(info["pimc"]["trace"]["mean_energy"]).shape == (3, 4)
     assert 0 <= info["pimc"]["acceptance"]["local"] <= 1
 
@@ -280,12 +294,14 @@ def test_native_and_hubo_backends_give_identical_flip_energies(model):
     rng = np.random.default_rng(0)
     for _ in range(20):
         spins = rng.choice(np.array([-1, 1], dtype=np.int8), model.num_variables)
-        by_native = single_flip_energies(native.code, spins, *native.arrays, native.cache_width)
+        by_native = single_flip_energies(
+            native.backend, spins, native.cache_width, native.work_width
+        )
         by_hubo = single_flip_energies(
-            hubo.code,
+            hubo.backend,
             np.ascontiguousarray(spins[np.argsort(order)]),
-            *hubo.arrays,
             hubo.cache_width,
+            hubo.work_width,
         )
         assert by_native == pytest.approx(by_hubo[order], abs=1e-9)
 
@@ -316,26 +332,28 @@ def test_dense_and_sparse_bqm_backends_agree():
         {i: float(rng.integers(-1, 2)) for i in range(n)}, quadratic, 0.0, "SPIN"
     )
     dense, sparse = pack_bqm(bqm), pack_bqm(bqm, dense=False)
-    assert (dense.code, sparse.code) == (DENSE, BQM)
+    assert (type(dense.backend), type(sparse.backend)) == (DenseBQM, SparseBQM)
     chain = dimod.BinaryQuadraticModel({}, {(i, i + 1): 1.0 for i in range(40)}, 0.0, "SPIN")
-    assert pack_bqm(chain).code == BQM
+    assert isinstance(pack_bqm(chain).backend, SparseBQM)
     initial = rng.choice(np.array([-1, 1], dtype=np.int8), size=(3, 4, n))
-    betas, jperps = np.full(50, 0.7), np.linspace(0.1, 2.0, 50)
-    runs = [
-        _kernels.anneal(
-            p.code,
-            *p.arrays,
-            betas,
-            jperps,
-            np.array([1, 1, 1]),
-            np.full(3, 0.7),
-            initial,
-            np.array([1, 2, 3]),
-            0,
-            p.cache_width,
-        )
-        for p in (dense, sparse)
-    ]
-    assert (runs[0][0] == runs[1][0]).all()
-    assert runs[0][1] == pytest.approx(runs[1][1])
-    assert (runs[0][2] == runs[1][2]).all()
+    moves = ("local", "rejection_free", "global", "cluster")
+    schedule = make_schedule(np.full(53, 0.7), np.linspace(0.1, 2.0, 50), moves)
+    runs = [anneal_in_chunks(p, schedule, initial, np.array([1, 2, 3])) for p in (dense, sparse)]
+    assert (runs[0].spins == runs[1].spins).all()
+    assert runs[0].slice_energies == pytest.approx(runs[1].slice_energies)
+    assert (runs[0].counts == runs[1].counts).all()
+
+
+@pytest.mark.parametrize("dense", [True, False])
+def test_a_binary_bqm_is_packed_as_its_exact_spin_form(dense):
+    """The BINARY → SPIN conversion of pack_bqm: slice energies + offset are the BQM's."""
+    rng = np.random.default_rng(8)
+    bqm = dimod.generators.gnp_random_bqm(9, 0.6, "BINARY", random_state=8)
+    bqm.offset = 1.25
+    packed = pack_bqm(bqm, dense=dense)
+    spins = rng.choice(np.array([-1, 1], dtype=np.int8), (5, 1, 9))
+    schedule = make_schedule(np.full(1, 1e-9), np.zeros(0), ("local",))
+    run = anneal_in_chunks(packed, schedule, spins, np.arange(5))  # one sweep at β ≈ 0
+    binary = {v: (run.spins[:, 0, i] + 1) // 2 for i, v in enumerate(packed.labels)}
+    expected = bqm.energies((np.stack([binary[v] for v in bqm.variables], 1), bqm.variables))
+    assert run.slice_energies[:, 0] == pytest.approx(expected)

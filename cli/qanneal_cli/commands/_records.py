@@ -61,6 +61,34 @@ def _flatten(values: Any) -> list[Any]:
     return [values]
 
 
+def _short(value: Any) -> str:
+    """A protocol value as text: floats to 4 significant digits, lists joined by '/'."""
+    if isinstance(value, list):
+        return "/".join(_short(v) for v in value)
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def protocol_text(protocol: dict[str, Any] | None) -> str | None:
+    """The protocol a sampler's default rule chose, on one line: the rule (and the keys given
+    instead of the rule's), then every short value; per-sweep lists and the seed are left
+    out. None for samplers that have no default rule (their protocol is in the record).
+
+    >>> protocol_text({"rule": "paper", "seed": 3, "trotter": 32, "moves": ["local"],
+    ...                "given": ["trotter"], "gamma_values": [1.0, 0.8, 0.6, 0.4]})
+    'paper (given: trotter); trotter 32, moves local'
+    """
+    if not protocol or "rule" not in protocol:  # samplers without a default rule: nothing
+        return None
+    shown = []
+    for key, value in protocol.items():
+        if key in ("rule", "seed", "given") or (isinstance(value, list) and len(value) > 3):
+            continue
+        shown.append(f"{key} {_short(value)}")
+    rule, given = protocol.get("rule"), protocol.get("given")
+    head = f"{rule} (given: {', '.join(given)})" if rule and given else rule
+    return "; ".join(part for part in (head, ", ".join(shown)) if part)
+
+
 def _qpu_rows(qpu: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         (
@@ -133,6 +161,9 @@ def solve_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
             f"{_reads_text(record)}, {record['num_variables']} variables, seed {record['seed']}",
         ),
     ]
+    protocol = protocol_text(record.get("protocol"))
+    if protocol:
+        rows.append(("protocol", protocol))
     if record.get("qpu"):
         rows += _qpu_rows(record["qpu"])
     rows.append(("best energy", f"{best['energy']:.6g}"))

@@ -39,6 +39,17 @@ def _numbers(text: str, kind: type, option: str) -> list[Any]:
     return values
 
 
+def _budgets(text: str) -> list[int]:
+    """Sweep budgets; the word ``default`` is 0: each sampler's own default protocol."""
+    words = [part.strip() for part in text.split(",") if part.strip()]
+    numbers = (
+        _numbers(",".join(w for w in words if w != "default"), int, "--budgets")
+        if any(w != "default" for w in words)
+        else []
+    )
+    return [0] * ("default" in words) + numbers
+
+
 def _params(texts: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     params: dict[str, dict[str, Any]] = {}
     for text in texts:
@@ -65,7 +76,8 @@ def _params(texts: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     "--budgets",
     default="100,300,1000,3000",
     show_default=True,
-    help="Comma-separated sweep budgets per read.",
+    help="Comma-separated sweep budgets per read; 'default': each sampler's own default "
+    "protocol (its rule's sweeps, which grow with N for pimc and sa).",
 )
 @click.option(
     "--reads",
@@ -153,7 +165,7 @@ def compare(
         result = run_comparison(
             paths,
             names,
-            _numbers(budgets, int, "--budgets"),
+            _budgets(budgets),
             reads,
             instances=instances,
             alphas=_numbers(alphas, float, "--alphas") if alphas else None,

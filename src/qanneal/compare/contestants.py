@@ -71,10 +71,15 @@ def get_contestant(name: str) -> Contestant:
 def _spin_updates(
     entry: registry.SamplerEntry, sweeps: int, variables: int, info: dict[str, Any]
 ) -> int | None:
-    """Single-spin updates of one read, from the sweep cost the sampler declares (None: it
-    flips no spins, so TTS in updates is not defined for it)."""
+    """Single-spin updates of one read: what the sampler reports (``spin_updates`` among its
+    extras: qanneal's PIMC counts every move's evaluations, cluster sweeps included), else
+    from the sweep cost it declares (None: it flips no spins, so TTS in updates is not
+    defined for it)."""
     if entry.sweep_cost is None:
         return None
+    for extras in info.values():
+        if isinstance(extras, dict) and isinstance(extras.get("spin_updates"), int):
+            return int(extras["spin_updates"])
     slices = int(info["protocol"]["trotter"]) if entry.sweep_cost == "slices" else 1
     return sweeps * variables * slices
 
@@ -107,7 +112,9 @@ def sample_registry(
             f"sampler {name!r} takes no sweep budget (num_sweeps), so it cannot be compared "
             f"at budgets; use one of {', '.join(contestant_names())}"
         )
-    kwargs = sampler_parameters(sampler, target_kind, name, num_reads, budget, params)
+    # budget 0: the sampler's own default protocol (its rule picks the sweeps, e.g. by N)
+    sweeps = budget or None
+    kwargs = sampler_parameters(sampler, target_kind, name, num_reads, sweeps, params)
     kwargs["seed"] = int(seed % (MAX_SEED + 1))
     if "trace_every" in accepted and "trace_every" not in params:
         kwargs["trace_every"] = max(1, budget // TRACE_POINTS)
@@ -122,7 +129,9 @@ def sample_registry(
         raise SamplerError(f"sampler {name!r} rejected parameters {given}: {error}") from error
     seconds = time.perf_counter() - start
     weights, energies, _ = problem.readout(sampleset, target_kind)
-    final = int(sampleset.info["protocol"].get("final_classical_sweeps", 0))
+    protocol = sampleset.info["protocol"]
+    budget = budget or int(protocol.get("num_sweeps", 0))
+    final = int(protocol.get("final_classical_sweeps", 0))
     updates = _spin_updates(entry, budget + final, len(sampleset.variables), sampleset.info)
     return Reads(
         weights=np.asarray(weights, dtype=np.int8),

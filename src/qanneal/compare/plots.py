@@ -49,6 +49,11 @@ def _series(groups: list[dict[str, Any]], problem: str) -> dict[str, list[dict[s
     return {c: sorted(g, key=lambda g: g["budget"]) for c, g in sorted(series.items())}
 
 
+def _sweeps(group: dict[str, Any]) -> float:
+    """Budget of a group in sweeps (a default-protocol group: the sweeps its rule chose)."""
+    return float(group["budget"] or group["cost_per_read"]["sweeps"])
+
+
 def _band(
     axes: Any,
     x: list[float],
@@ -65,7 +70,7 @@ def _band(
 def success_vs_budget(summary: dict[str, Any], problem: str, path: Path) -> Path:
     figure, axes = _figure(f"{problem}: success probability vs budget (95% bootstrap CI)")
     for k, (name, groups) in enumerate(_series(summary["groups"], problem).items()):
-        x = [g["budget"] for g in groups]
+        x = [_sweeps(g) for g in groups]
         _band(
             axes,
             x,
@@ -88,7 +93,7 @@ def tts_vs_budget(summary: dict[str, Any], problem: str, path: Path) -> Path:
     optimum = summary["optimum"].get(problem, {})
     for k, (name, groups) in enumerate(_series(summary["groups"], problem).items()):
         color = COLORS[k % len(COLORS)]
-        x = [g["budget"] for g in groups]
+        x = [_sweeps(g) for g in groups]
         tts = [g["tts"]["spin_updates"] for g in groups]
         _band(
             axes,
@@ -101,7 +106,8 @@ def tts_vs_budget(summary: dict[str, Any], problem: str, path: Path) -> Path:
         )
         best = optimum.get(name, {}).get("spin_updates")
         if best:
-            axes.plot([best["budget"]], [best["tts"]], "*", color=color, markersize=14)
+            at = next(_sweeps(g) for g in groups if g["budget"] == best["budget"])
+            axes.plot([at], [best["tts"]], "*", color=color, markersize=14)
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_xlabel("budget per read (sweeps)")
@@ -260,11 +266,51 @@ def success_vs_alpha(summary: dict[str, Any], problem: str, path: Path) -> Path:
     return _save(figure, path)
 
 
+def tts_vs_size(summary: dict[str, Any], path: Path) -> Path:
+    """TTS99 (spin updates) against N per contestant, with the fitted power law; an open
+    marker is a lower bound (no read succeeded at that N)."""
+    figure, axes = _figure("TTS99 vs problem size N (95% CI; open: lower bound; -- power law)")
+    for k, (name, data) in enumerate(summary["scaling"]["contestants"].items()):
+        color = COLORS[k % len(COLORS)]
+        measured = [p for p in data["points"] if p.get("spin_updates", {}).get("value")]
+        bounds = [p for p in data["points"] if p.get("spin_updates", {}).get("lower_bound")]
+        if measured:
+            x = [p["size"] for p in measured]
+            mid = [p["spin_updates"]["value"] for p in measured]
+            low = [mid[i] - _num(p["spin_updates"]["low"]) for i, p in enumerate(measured)]
+            high = [_num(p["spin_updates"]["high"]) - mid[i] for i, p in enumerate(measured)]
+            high = [h if math.isfinite(h) else 0.0 for h in high]
+            axes.errorbar(x, mid, yerr=[low, high], fmt="o", color=color, label=name, capsize=3)
+            fit = data["fits"]["spin_updates"]
+            if fit["power"] is not None and len(measured) >= 2:
+                grid = [min(x), max(x)]
+                anchor = mid[0] / x[0] ** fit["power"]
+                axes.plot(grid, [anchor * g ** fit["power"] for g in grid], "--", color=color)
+        if bounds:
+            axes.plot(
+                [p["size"] for p in bounds],
+                [p["spin_updates"]["lower_bound"] for p in bounds],
+                "^",
+                mfc="none",
+                color=color,
+                label=f"{name} (lower bound)",
+            )
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel("problem size N (variables)")
+    axes.set_ylabel("TTS99 (single-spin updates)")
+    axes.legend(fontsize=8)
+    return _save(figure, path)
+
+
 def write_figures(summary: dict[str, Any], directory: Path) -> dict[str, Path]:
-    """Every figure of every problem as ``<problem>-<figure>.png`` in ``directory``."""
+    """Every figure of every problem as ``<problem>-<figure>.png`` in ``directory``, and
+    ``scaling.png`` when the comparison spans problem sizes."""
     import matplotlib  # noqa: F401  (ImportError here: the plot extra is missing)
 
     written: dict[str, Path] = {}
+    if summary.get("scaling"):
+        written["scaling"] = tts_vs_size(summary, directory / "scaling.png")
     for problem in summary["problems"]:
 
         def target(kind: str, problem: str = problem) -> Path:

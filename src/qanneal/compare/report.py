@@ -38,6 +38,13 @@ def tts_text(group: dict[str, Any], unit: str) -> str:
     return fmt(group["tts"][unit]["value"])
 
 
+def budget_text(group: dict[str, Any]) -> str:
+    """A group's budget: sweeps, or "default (S)" for a sampler's own default protocol."""
+    if group["budget"]:
+        return str(group["budget"])
+    return f"default ({fmt(group['cost_per_read']['sweeps'])})"
+
+
 def _table(groups: list[dict[str, Any]]) -> list[str]:
     lines = [
         "| contestant | budget (sweeps) | reads | p_s [95% CI] | p_s per instance | TTS99 sweeps | "
@@ -48,7 +55,8 @@ def _table(groups: list[dict[str, Any]]) -> list[str]:
     for g in groups:
         test = g["test_accuracy"]
         lines.append(
-            f"| {g['contestant']} | {g['budget']} | {g['reads']} | {_interval(g['success'])} | "
+            f"| {g['contestant']} | {budget_text(g)} | {g['reads']} | "
+            f"{_interval(g['success'])} | "
             f"{' '.join(f'{p:.2f}' for p in g['success_per_instance'])} | "
             f"{fmt(g['tts']['sweeps']['value'])} | {tts_text(g, 'spin_updates')} | "
             f"{fmt(g['tts']['seconds']['value'])} | {_interval(g['residual_energy'])} | "
@@ -57,6 +65,10 @@ def _table(groups: list[dict[str, Any]]) -> list[str]:
             f"{_accuracy(test['typical'])} / {_accuracy(test['best'])} |"
         )
     return lines
+
+
+def _at(best: dict[str, Any]) -> str:
+    return f"{best['budget']} sweeps" if best["budget"] else "its default protocol"
 
 
 def _same(best: float, other: float) -> bool:
@@ -87,12 +99,12 @@ def _winner(optimum: dict[str, Any], unit: str, what: str) -> str:
         text = f"In {what}, {names} tie with TTS99 = {fmt(best['tts'])}"
     else:
         text = f"In {what}, **{name}** wins with TTS99 = {fmt(best['tts'])}"
-    text += f" at {best['budget']} sweeps"
+    text += f" at {_at(best)}"
     if len(ranked) > len(tied) + 1:
         second, other = ranked[len(tied) + 1]
         text += (
             f", {other['tts'] / best['tts']:.1f}× less than {second} "
-            f"({fmt(other['tts'])} at {other['budget']} sweeps)"
+            f"({fmt(other['tts'])} at {_at(other)})"
         )
         overlap = best["high"] is not None and other["low"] is not None
         if overlap and best["high"] >= other["low"]:
@@ -169,10 +181,72 @@ def findings(summary: dict[str, Any], problem: str) -> str:
             for g in groups
             if g["budget"] == top
         )
-        sentences.append(f"At the largest budget ({top} sweeps) the success shares are {at_top}.")
+        size = f"{top} sweeps" if top else "the default protocols"
+        sentences.append(f"At the largest budget ({size}) the success shares are {at_top}.")
     sentences.append(_geometry_text(summary["geometry"].get(problem)))
     sentences.append(_capacity_text(summary["capacity"].get(problem)))
     return " ".join(s for s in sentences if s)
+
+
+def _law(fit: dict[str, Any]) -> str:
+    """The two fitted growth laws of one contestant, with their intervals."""
+    if fit["power"] is None:
+        return "too few sizes with a success to fit"
+    intervals = fit["intervals"]
+
+    def band(key: str) -> str:
+        return f" [{intervals[key][0]:.2f}, {intervals[key][1]:.2f}]" if intervals[key] else ""
+
+    return (
+        f"TTS99 ∝ N^{fit['power']:.2f}{band('power')}; log10 TTS99 grows "
+        f"{fit['per_1000_inputs_log10']:.2f}{band('per_1000_inputs_log10')} per 1000 "
+        f"inputs (sizes {', '.join(map(str, fit['sizes']))})"
+    )
+
+
+def scaling_section(scaling: dict[str, Any] | None, figures: dict[str, Path]) -> list[str]:
+    """ "Scaling with N": TTS99 per size and contestant, the fitted laws, the verdict."""
+    if not scaling:
+        return []
+    lines = [
+        "## Scaling with N",
+        "",
+        "| N | contestant | budget | p_s [95% CI] | TTS99 spin updates [95% CI] | TTS99 s |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, data in scaling["contestants"].items():
+        for point in data["points"]:
+            updates, seconds = point.get("spin_updates", {}), point.get("seconds", {})
+            if updates.get("value") is None and updates.get("lower_bound"):
+                tts = f"> {fmt(updates['lower_bound'])} (no success)"
+            else:
+                tts = f"{fmt(updates.get('value'))} [{fmt(updates.get('low'))}, " + (
+                    f"{fmt(updates.get('high'))}]"
+                )
+            budget = point["budget"] or "default"
+            lines.append(
+                f"| {point['size']} | {name} | {budget} | {_interval(point['success'])} | "
+                f"{tts} | {fmt(seconds.get('value'))} |"
+            )
+    lines.append("")
+    for name, data in scaling["contestants"].items():
+        fit = data["fits"].get("spin_updates")
+        if fit:
+            lines.append(f"- **{name}**: {_law(fit)} (single-spin updates).")
+    verdict = []
+    for entry in scaling["ratios"]:
+        if entry["unit"] != "spin_updates":
+            continue
+        others = ", ".join(
+            f"{'≥ ' if o['at_least'] else ''}{o['ratio']:.3g}x fewer than {name}"
+            for name, o in entry["others"].items()
+        )
+        verdict.append(f"N = {entry['size']}: {entry['winner']} ({others})")
+    if verdict:
+        lines += ["", "**Who wins (TTS99 in single-spin updates).** " + "; ".join(verdict) + "."]
+    if "scaling" in figures:
+        lines += ["", f"![scaling]({Path(figures['scaling']).name})"]
+    return [*lines, ""]
 
 
 def markdown(summary: dict[str, Any], figures: dict[str, Path], plot_note: str | None) -> str:
@@ -182,16 +256,19 @@ def markdown(summary: dict[str, Any], figures: dict[str, Path], plot_note: str |
         "# qanneal comparison",
         "",
         f"Contestants {', '.join(settings['samplers'])}; budgets "
-        f"{', '.join(map(str, settings['budgets']))} sweeps; {settings['reads']} reads per job; "
+        f"{', '.join(str(b) if b else 'default' for b in settings['budgets'])} sweeps "
+        f"(default: each sampler's own protocol); {settings['reads']} reads per job; "
         f"{settings['instances']} instance(s) per problem; seed {settings['seed']}. "
         "Success: zero training errors where some read reached them, else the best known "
         "energy. TTS99 = t·ln(0.01)/ln(1 − p_s) per read cost t; intervals are 95% "
-        "bootstrap intervals over reads. A path-integral sweep over M slices counts as M·n "
-        "spin updates.",
+        "bootstrap intervals over reads. Spin updates are what a sampler reports a read cost "
+        "(qanneal's PIMC: M·n per move per sweep, cluster sweeps and final sweeps included), "
+        "else sweeps × variables (× M slices for path-integral samplers).",
         "",
     ]
     if plot_note:
         lines += [f"*{plot_note}*", ""]
+    lines += scaling_section(summary.get("scaling"), figures)
     for problem in summary["problems"]:
         groups = [g for g in summary["groups"] if g["problem"] == problem and g["alpha"] is None]
         lines += [f"## {problem}", "", "**Findings.** " + findings(summary, problem), ""]

@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qanneal.compare import aggregate
-from qanneal.compare.contestants import get_contestant
+from qanneal.compare import aggregate, scaling
+from qanneal.compare.contestants import CONTESTANTS, get_contestant
 from qanneal.compare.jobs import (
     Job,
     JobLog,
@@ -99,8 +99,17 @@ def _check(samplers: Sequence[str], budgets: Sequence[int], reads: int, instance
         raise SamplerError("no samplers to compare; give at least one, e.g. sa,pimc")
     for name in samplers:
         get_contestant(name)
-    if not budgets or any(int(b) != b or b < 1 for b in budgets):
-        raise SamplerError(f"budgets {list(budgets)!r} must be integers >= 1 (sweeps)")
+    if not budgets or any(int(b) != b or b < 0 for b in budgets):
+        raise SamplerError(
+            f"budgets {list(budgets)!r} must be integers >= 1 (sweeps), or 0 / 'default' "
+            "for each sampler's default protocol"
+        )
+    own = [name for name in samplers if name in CONTESTANTS]
+    if 0 in budgets and own:
+        raise SamplerError(
+            f"budget 'default' runs each sampler's default protocol, which {', '.join(own)} "
+            "do not have; give them sweep budgets"
+        )
     if reads < 1 or instances < 1:
         raise SamplerError(f"reads = {reads} and instances = {instances} must be >= 1")
 
@@ -340,6 +349,7 @@ def summarise(
         "optimum": aggregate.optima(groups),
         "traces": aggregate.traces(results),
         "geometry": aggregate.geometry(results, sources, seed=seed),
+        "scaling": scaling.scaling(rows, groups, sources, seed=seed, resamples=resamples),
         "capacity": aggregate.capacity(
             groups,
             sources,

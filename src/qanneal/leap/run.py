@@ -54,10 +54,11 @@ from qanneal.results import build_record, ensure_writable, new_run_id, save_reco
 Progress = Callable[[int, int], None]
 
 
-def _options(params: dict[str, Any], num_sweeps: int) -> dict[str, Any]:
+def _options(params: dict[str, Any], num_sweeps: int | None) -> dict[str, Any]:
     """What the (mock) connection is built with: sweeps, graph size, the emulator."""
     keys = ("pegasus_size", "auto_scale", *EMULATOR_PARAMETERS)
-    return {"num_sweeps": num_sweeps, **{k: params[k] for k in keys if k in params}}
+    options: dict[str, Any] = {} if num_sweeps is None else {"num_sweeps": num_sweeps}
+    return {**options, **{k: params[k] for k in keys if k in params}}
 
 
 def solve_on_leap(
@@ -65,7 +66,7 @@ def solve_on_leap(
     name: str,
     *,
     num_reads: int,
-    num_sweeps: int,
+    num_sweeps: int | None,
     seed: int,
     params: dict[str, Any],
     out_dir: str | os.PathLike[str] = "runs",
@@ -109,7 +110,7 @@ def _solve_in(
     name: str,
     store: Path,
     num_reads: int,
-    num_sweeps: int,
+    num_sweeps: int | None,
     seed: int,
     params: dict[str, Any],
     *,

@@ -28,6 +28,7 @@ from qanneal.reduce._polynomial import (
     Padded,
     SpinExpansion,
     Term,
+    Terms,
 )
 from qanneal.reduce.info import Auxiliary
 
@@ -264,3 +265,15 @@ def split_by_degree(biases: dict[Term, float]) -> tuple[dict[Term, float], dict[
     low = {t: b for t, b in biases.items() if len(t) <= 2}
     high = {t: b for t, b in biases.items() if len(t) > 2}
     return low, high
+
+
+def quadratic_start(terms: Terms) -> tuple[QuadraticBuilder, dict[Term, float]]:
+    """The start of every single-gadget method: a builder holding the polynomial's offset and
+    its binary terms of degree ≤ 2, and the binary monomials of degree ≥ 3 left to reduce."""
+    builder = QuadraticBuilder(terms.labels)
+    offset, biases = binary_biases(terms.vartype, terms.biases)
+    builder.offset += terms.offset + offset
+    low, high = split_by_degree(biases)
+    for term, bias in low.items():
+        builder.add_term(term, bias)
+    return builder, high

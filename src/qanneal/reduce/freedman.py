@@ -23,7 +23,7 @@ Example:
 
 from __future__ import annotations
 
-from qanneal.reduce._builder import QuadraticBuilder, binary_biases, split_by_degree
+from qanneal.reduce._builder import QuadraticBuilder, quadratic_start
 from qanneal.reduce._polynomial import Term, Terms
 from qanneal.reduce.rosenberg import substitute_into
 
@@ -39,12 +39,7 @@ def add_freedman(builder: QuadraticBuilder, term: Term, bias: float) -> int:
 
 def reduce_freedman(terms: Terms, strength: float | None) -> tuple[QuadraticBuilder, str]:
     """Negative monomials by Freedman, positive ones by Rosenberg substitution."""
-    builder = QuadraticBuilder(terms.labels)
-    offset, biases = binary_biases(terms.vartype, terms.biases)
-    builder.offset += terms.offset + offset
-    low, high = split_by_degree(biases)
-    for term, bias in low.items():
-        builder.add_term(term, bias)
+    builder, high = quadratic_start(terms)
     positive = {t: b for t, b in high.items() if b > 0}
     substitute_into(builder, positive, strength)
     for term, bias in high.items():

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import itertools
 
-from qanneal.reduce._builder import QuadraticBuilder, binary_biases, split_by_degree
+from qanneal.reduce._builder import QuadraticBuilder, quadratic_start
 from qanneal.reduce._polynomial import Term, Terms
 from qanneal.reduce.freedman import add_freedman
 
@@ -61,12 +61,7 @@ def add_ishikawa(builder: QuadraticBuilder, term: Term, bias: float) -> list[int
 def reduce_ishikawa(terms: Terms, strength: float | None) -> tuple[QuadraticBuilder, str]:
     """Positive monomials by Ishikawa, negative ones by Freedman (no substitutions)."""
     del strength  # no penalties to scale
-    builder = QuadraticBuilder(terms.labels)
-    offset, biases = binary_biases(terms.vartype, terms.biases)
-    builder.offset += terms.offset + offset
-    low, high = split_by_degree(biases)
-    for term, bias in low.items():
-        builder.add_term(term, bias)
+    builder, high = quadratic_start(terms)
     for term, bias in high.items():
         if bias > 0:
             add_ishikawa(builder, term, bias)

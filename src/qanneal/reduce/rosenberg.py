@@ -47,7 +47,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from qanneal.reduce import _kernels
-from qanneal.reduce._builder import QuadraticBuilder, binary_biases, split_by_degree
+from qanneal.reduce._builder import QuadraticBuilder, quadratic_start
 from qanneal.reduce._polynomial import MAX_DEGREE, Padded, Term, Terms
 
 Pair = tuple[int, int]
@@ -142,12 +142,7 @@ def add_substitutions(
 
 def reduce_rosenberg(terms: Terms, strength: float | None) -> tuple[QuadraticBuilder, str]:
     """Every monomial of degree ≥ 3 by pair substitution (spin polynomials expanded)."""
-    builder = QuadraticBuilder(terms.labels)
-    offset, biases = binary_biases(terms.vartype, terms.biases)
-    builder.offset += terms.offset + offset
-    low, high = split_by_degree(biases)
-    for term, bias in low.items():
-        builder.add_term(term, bias)
+    builder, high = quadratic_start(terms)
     substitute_into(builder, high, strength)
     return builder, "BINARY"
 

@@ -60,6 +60,28 @@ GAMMA_SHAPES = ("linear", "geometric")
 MAX_JPERP = 30.0  # e^{-2·30} ≈ 1e-26: slices are locked together, as at Γ = 0
 
 
+def gamma_endpoints(spec: object) -> tuple[float, float, str] | None:
+    """``(start, end, shape)`` of a ``(start, end[, shape])`` spec, checked; None when
+    ``spec`` is not of that form (an explicit array of values per sweep).
+
+    >>> gamma_endpoints([2.5, 0.01]), gamma_endpoints(np.array([1.0, 0.5, 0.2]))
+    ((2.5, 0.01, 'linear'), None)
+    """
+    if not (isinstance(spec, tuple | list) and 2 <= len(spec) <= 3):
+        return None
+    if not isinstance(spec[0], int | float) or isinstance(spec[0], bool):
+        return None
+    if len(spec) == 3 and not isinstance(spec[2], str):
+        return None
+    start, end = float(spec[0]), float(spec[1])
+    shape = str(spec[2]) if len(spec) == 3 else "linear"
+    if shape not in GAMMA_SHAPES:
+        raise ValueError(f"gamma shape {shape!r}: use one of {', '.join(GAMMA_SHAPES)}")
+    if start < 0 or end < 0 or (shape == "geometric" and min(start, end) <= 0):
+        raise ValueError(f"gamma_schedule = {spec!r} needs Γ ≥ 0 (> 0 when geometric)")
+    return start, end, shape
+
+
 def gamma_schedule(spec: object, num_sweeps: int) -> np.ndarray:
     """Transverse field Γ per sweep from ``(start, end[, shape])`` or an explicit array.
 
@@ -71,13 +93,9 @@ def gamma_schedule(spec: object, num_sweeps: int) -> np.ndarray:
     >>> gamma_schedule((1.0, 0.01, "geometric"), 3).round(3).tolist()
     [1.0, 0.1, 0.01]
     """
-    if isinstance(spec, tuple | list) and 2 <= len(spec) <= 3 and isinstance(spec[0], int | float):
-        start, end = float(spec[0]), float(spec[1])
-        shape = spec[2] if len(spec) == 3 else "linear"
-        if shape not in GAMMA_SHAPES:
-            raise ValueError(f"gamma shape {shape!r}: use one of {', '.join(GAMMA_SHAPES)}")
-        if start < 0 or end < 0 or (shape == "geometric" and min(start, end) <= 0):
-            raise ValueError(f"gamma_schedule = {spec!r} needs Γ ≥ 0 (> 0 when geometric)")
+    endpoints = gamma_endpoints(spec)
+    if endpoints is not None:
+        start, end, shape = endpoints
         if shape == "geometric":
             return np.geomspace(start, end, num_sweeps)
         return np.linspace(start, end, num_sweeps)
@@ -88,6 +106,20 @@ def gamma_schedule(spec: object, num_sweeps: int) -> np.ndarray:
             "one per sweep"
         )
     return values
+
+
+def stage_values(values: np.ndarray, num_sweeps: int) -> np.ndarray:
+    """Hold each of the stage ``values`` for an equal share of ``num_sweeps`` sweeps
+    (shares differ by at most one sweep when they do not divide evenly).
+
+    >>> stage_values(np.array([3.0, 2.0, 1.0]), 7).tolist()
+    [3.0, 3.0, 2.0, 2.0, 2.0, 1.0, 1.0]
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if num_sweeps < len(values):
+        raise ValueError(f"num_sweeps = {num_sweeps} is fewer than the {len(values)} stages")
+    edges = np.round(np.linspace(0, num_sweeps, len(values) + 1)).astype(np.int64)
+    return np.repeat(values, np.diff(edges))
 
 
 def staged(values: np.ndarray, sweeps_per_stage: int) -> np.ndarray:

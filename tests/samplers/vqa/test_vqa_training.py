@@ -263,3 +263,18 @@ def test_qn_spsa_training_finds_a_known_minimum():
     assert np.any(result.final_energy < 0.1)
     with pytest.raises(SamplerError, match="optimizer = 'lbfgs'"):
         TrainingConfig(optimizer="lbfgs")
+
+
+def test_sampler_and_trainer_share_their_defaults():
+    """sample_model repeats train_hypernetwork's keyword block (see the comment there)."""
+    import inspect
+
+    from qanneal.samplers.vqa.sampler import VQASampler, train_hypernetwork
+
+    trainer = inspect.signature(train_hypernetwork).parameters
+    sampler = inspect.signature(VQASampler.sample_model).parameters
+    renamed = {"num_reads": "runs", "num_sweeps": "steps"}
+    shared = [name for name in sampler if renamed.get(name, name) in trainer]
+    assert len(shared) >= 12
+    for name in shared:
+        assert sampler[name].default == trainer[renamed.get(name, name)].default, name

@@ -277,6 +277,7 @@ def pimc_states(
         trotter=settings.trotter,
         beta=settings.beta,
         gamma_schedule=(gamma, gamma),
+        moves=("local", "cluster"),  # equilibrium at fixed Γ: cluster moves mix worldlines
         all_slices=True,
         seed=int(rng.integers(2**31 - 1)),
     )

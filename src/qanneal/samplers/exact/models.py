@@ -133,16 +133,17 @@ def enumerate_cqm(
     return dimod.SampleSet.from_samples_cqm((kept, labels), cqm, info=info)
 
 
-def nl_energies(model: Any) -> tuple[Callable[[np.ndarray], np.ndarray], int]:
-    """(objective of ±1 states, number of bits) of an unconstrained nonlinear model with
-    binary decisions (bit k of a state is variable k of its NL sample set)."""
+def nl_energies(model: Any) -> tuple[Callable[[int, np.ndarray], np.ndarray], int]:
+    """(objective of a chunk of ±1 states, number of bits) of an unconstrained nonlinear
+    model with binary decisions (bit k of a state is variable k of its NL sample set); the
+    energy function takes the chunk's first state's integer too, as the enumeration's do."""
     if model.num_constraints():
         raise SamplerError(
             f"sampler 'exact' enumerates unconstrained nonlinear models; this one has "
             f"{model.num_constraints()} constraints"
         )
 
-    def energies(states: np.ndarray) -> np.ndarray:
+    def energies(first: int, states: np.ndarray) -> np.ndarray:
         return objective_values(model, (states + 1) // 2)
 
     return energies, num_binary_variables(model)

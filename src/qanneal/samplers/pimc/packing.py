@@ -1,7 +1,13 @@
-"""Pack a BQM, a HUBO or a native model into the flat arrays of the back-ends.
+"""Pack a BQM, a HUBO or a native model into a back-end of the kernels (``_backends``).
 
 Labels are sorted (when sortable) before packing so that a seed gives the same
 samples whatever order the variables were added in.
+
+Example:
+    >>> import dimod
+    >>> packed = pack_bqm(dimod.BQM({"a": 1.0}, {("a", "b"): -2.0}, 0.5, "SPIN"))
+    >>> type(packed.backend).__name__, packed.labels, packed.cache_width
+    ('DenseBQM', ['a', 'b'], 2)
 """
 
 from __future__ import annotations
@@ -14,33 +20,25 @@ import numpy as np
 
 from qanneal.models import BinaryModel, BinaryNeuralNetwork, BinaryPerceptron
 from qanneal.models.losses import loss_code
-from qanneal.samplers.pimc._backends import BINN, BQM, DENSE, HUBO, PERCEPTRON
-
-_EMPTY_INT = np.zeros(1, dtype=np.int64)
-_EMPTY_FLOAT = np.zeros(0)
+from qanneal.samplers.pimc._binn import BinaryNetwork
+from qanneal.samplers.pimc._bqm import DenseBQM, SparseBQM
+from qanneal.samplers.pimc._perceptron import Perceptron
+from qanneal.samplers.pimc._polynomial import Polynomial
 
 
 @dataclass(frozen=True)
 class Packed:
-    """A back-end's arrays (argument slots of the kernels) and what to decode with."""
+    """A back-end for the kernels, and what the sampler needs around it."""
 
-    code: int
-    labels: list[Hashable]
-    f1: np.ndarray
-    f2: np.ndarray
-    i1: np.ndarray
-    i2: np.ndarray
-    i3: np.ndarray
-    i4: np.ndarray
-    loss: np.ndarray
-    offset: float
-    cache_width: int
+    backend: SparseBQM | DenseBQM | Polynomial | Perceptron | BinaryNetwork
+    labels: list[Hashable]  # variable of each spin column
+    offset: float  # constant energy the back-end leaves out
+    cache_width: int  # values in one slice's cache row
+    work_width: int = 1  # values in one slice's scratch row (the BiNN back-end uses it)
 
     @property
-    def arrays(
-        self,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        return (self.f1, self.f2, self.i1, self.i2, self.i3, self.i4, self.loss)
+    def num_variables(self) -> int:
+        return len(self.labels)
 
 
 def sorted_labels(labels: Sequence[Hashable]) -> list[Hashable]:
@@ -64,51 +62,41 @@ DENSE_MIN_DENSITY = 0.1  # couplings per variable / n at which dense rows beat C
 DENSE_MAX_VARIABLES = 2048  # dense J: n² float64 = 32 MiB at most
 
 
+def _spin_vectors(
+    bqm: dimod.BinaryQuadraticModel, labels: list[Hashable]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    """(h, rows, cols, J, offset) of the SPIN form, converted in numpy: x = (s + 1)/2 turns
+    a x_i + b x_i x_j into a/2 s_i + b/4 (s_i + s_j + s_i s_j) + (a/2 + b/4) (dimod's
+    SPIN view of a BINARY BQM would walk every coupling in Python)."""
+    vectors = bqm.to_numpy_vectors(labels)
+    a, (row, col, b), offset = vectors.linear_biases, vectors.quadratic, vectors.offset
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if bqm.vartype is dimod.SPIN:
+        return a, row, col, b, float(offset)
+    h = a / 2 + (np.bincount(row, b, len(a)) + np.bincount(col, b, len(a))) / 4
+    return h, row, col, b / 4, float(offset + a.sum() / 2 + b.sum() / 4)
+
+
 def pack_bqm(bqm: dimod.BinaryQuadraticModel, dense: bool | None = None) -> Packed:
     """SPIN view of a BQM as fields h and a symmetric coupling matrix: CSR, or dense rows
     when ``dense`` (by default when at least a tenth of all pairs are coupled and
     n ≤ 2048; an accepted flip then updates the fields with one vectorised row)."""
     labels = sorted_labels(list(bqm.variables))
-    spin = bqm.spin
-    vectors = spin.to_numpy_vectors(labels)
-    h, (row, col, quad), offset = vectors.linear_biases, vectors.quadratic, vectors.offset
+    h, row, col, quad, offset = _spin_vectors(bqm, labels)
     n = len(labels)
     if dense is None:
         dense = n <= DENSE_MAX_VARIABLES and 2 * len(quad) >= DENSE_MIN_DENSITY * n * n
+    fields = np.ascontiguousarray(h, dtype=np.float64)
     if dense:
         matrix = np.zeros((n, n))
         np.add.at(matrix, (row, col), quad)
         np.add.at(matrix, (col, row), quad)
-        return Packed(
-            DENSE,
-            labels,
-            np.asarray(h, dtype=np.float64),
-            matrix.ravel(),
-            _EMPTY_INT,
-            _EMPTY_INT,
-            _EMPTY_INT,
-            _EMPTY_INT,
-            _EMPTY_FLOAT,
-            float(offset),
-            n,
-        )
+        return Packed(DenseBQM(fields, matrix), labels, float(offset), n)
     rows = np.concatenate([row, col]).astype(np.int64)
     cols = np.concatenate([col, row]).astype(np.int64)
-    indptr, indices, order = _csr(rows, cols, n)
-    data = np.concatenate([quad, quad]).astype(np.float64)[order]
-    return Packed(
-        BQM,
-        labels,
-        np.asarray(h, dtype=np.float64),
-        data,
-        indptr,
-        indices,
-        _EMPTY_INT,
-        _EMPTY_INT,
-        _EMPTY_FLOAT,
-        float(offset),
-        n,
-    )
+    row_starts, neighbours, order = _csr(rows, cols, n)
+    couplings = np.concatenate([quad, quad]).astype(np.float64)[order]
+    return Packed(SparseBQM(fields, row_starts, neighbours, couplings), labels, float(offset), n)
 
 
 def pack_polynomial(poly: dimod.BinaryPolynomial) -> Packed:
@@ -130,19 +118,10 @@ def pack_polynomial(poly: dimod.BinaryPolynomial) -> Packed:
     flat_vars = np.array([v for t in term_vars for v in t], dtype=np.int64)
     term_ids = np.repeat(np.arange(len(term_vars), dtype=np.int64), sizes)
     var_ptr, var_terms, _ = _csr(flat_vars, term_ids, len(labels))
-    return Packed(
-        HUBO,
-        labels,
-        np.array(biases, dtype=np.float64),
-        _EMPTY_FLOAT,
-        var_ptr,
-        var_terms,
-        term_ptr,
-        flat_vars,
-        _EMPTY_FLOAT,
-        offset,
-        len(term_vars),
+    backend = Polynomial(
+        np.array(biases, dtype=np.float64), var_ptr, var_terms, term_ptr, flat_vars
     )
+    return Packed(backend, labels, offset, len(term_vars))
 
 
 def binn_layout(
@@ -183,40 +162,27 @@ def binn_layout(
 def pack_model(model: BinaryModel) -> Packed:
     """A model's native energy: a perceptron's columns y_μ ξ_μi (bias column included), or
     a BiNN's inputs, labels and layer layout; and the loss."""
-    loss = np.array([loss_code(model.loss), model.margin, float(model.fan_in)])
+    loss = (loss_code(model.loss), float(model.margin), float(model.fan_in))
     if isinstance(model, BinaryPerceptron):
-        columns = (model.labels[:, None] * model.augmented()).T
-        columns = np.ascontiguousarray(columns, dtype=np.float64)
-        return Packed(
-            PERCEPTRON,
-            list(model.variables),
-            columns.ravel(),
-            _EMPTY_FLOAT,
-            _EMPTY_INT,
-            _EMPTY_INT,
-            _EMPTY_INT,
-            _EMPTY_INT,
-            loss,
-            0.0,
-            model.num_patterns,
-        )
+        columns = np.ascontiguousarray((model.labels[:, None] * model.augmented()).T, np.float64)
+        return Packed(Perceptron(columns, *loss), list(model.variables), 0.0, model.num_patterns)
     if isinstance(model, BinaryNeuralNetwork):
         sizes, w_off, b_off, var_layer, var_row, var_col = binn_layout(model)
-        variables = np.stack([var_layer, var_row, var_col], axis=1).ravel().astype(np.int64)
-        units = int(sizes[1:].sum())
-        # start of each layer's units in a pattern's row (layer >= 1), after the bias offsets
-        unit_offsets = np.concatenate([[0, 0], np.cumsum(sizes[1:])]).astype(np.int64)
-        return Packed(
-            BINN,
-            list(model.variables),
-            np.ascontiguousarray(model.patterns).ravel(),
+        # first unit of each layer in a pattern's row (layer >= 1), then the unit count
+        unit_starts = np.concatenate([[0, 0], np.cumsum(sizes[1:])]).astype(np.int64)
+        backend = BinaryNetwork(
+            np.ascontiguousarray(model.patterns, dtype=np.float64),
             model.labels.astype(np.float64),
             sizes,
             w_off,
-            np.concatenate([b_off, unit_offsets]).astype(np.int64),
-            variables,
-            loss,
-            0.0,
-            2 * model.num_patterns * units,
+            b_off,
+            unit_starts,
+            var_layer,
+            var_row,
+            var_col,
+            *loss,
         )
+        cache_width = 2 * model.num_patterns * int(sizes[1:].sum())
+        work_width = cache_width + model.num_patterns
+        return Packed(backend, list(model.variables), 0.0, cache_width, work_width)
     raise TypeError(f"no PIMC back-end for the native energy of {type(model).__name__}")

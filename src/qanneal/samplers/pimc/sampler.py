@@ -3,22 +3,31 @@ model of the weights: H(t) = H_problem(σᶻ) − Γ(t) Σ_i σˣ_i at inverse t
 
 The quantum system is mapped by Suzuki–Trotter onto M classical slices coupled along
 imaginary time with J⊥ = ½ ln coth(βΓ/M) (docs/formulas.md, "Path integral"); Γ is
-lowered from ``gamma_schedule[0]`` to ``gamma_schedule[1]`` while β stays fixed (or
-follows ``beta_schedule``), as in Baldassi & Zecchina, PNAS 115:1457 (2018), who then
-finish with classical sweeps at β (``final_classical_sweeps``). One kernel serves a
-BQM, a HUBO (natively, no reduction) and the perceptron's native energy.
+lowered while β stays fixed (or follows ``beta_schedule``), as in Baldassi & Zecchina,
+PNAS 115:1457 (2018), who then finish with classical sweeps at β
+(``final_classical_sweeps``). One driver serves a BQM, a HUBO (natively, no reduction)
+and the native energy of a perceptron or a BiNN.
 
-Moves (``moves``): "local" single-spin Metropolis on one slice; "global" flips one
-spin's whole worldline; "cluster" Swendsen–Wang segments along imaginary time. The
-default, ("local", "cluster"), was chosen by measurement (benchmarks/README.md): on
-the Baldassi–Zecchina instances (N=1001, equal sweeps) it leaves 2.3–2.5 training
-errors on average against 11.5 for ("local", "global"). It is also ergodic as Γ → 0,
-where J⊥ grows and local moves alone can no longer flip a spin in one slice (at Γ = 0
-the slices never mix). On BQMs the local sweep has its own kernel and costs about a
-fifth of a cluster sweep, so when the schedule ends with the slices already aligned,
-``moves=("local",)`` gives as much or more per second: at equal wall time on the N=101
-slack QUBO 49 of 100 reads reached zero errors against 29–49 with the default (three
-runs).
+Defaults are a rule, not constants: with no parameters the sampler picks M, β, the Γ
+schedule, the number of sweeps and the moves from what it is given (the target kind, the
+number of variables, the single-flip energies of a few random states) by the rules of
+:mod:`qanneal.samplers.protocols`, and records the rule's name and every value in
+``info["protocol"]``. Every key can be given instead; the rule fills in the rest.
+``protocol="paper"`` runs Baldassi–Zecchina's published protocol.
+
+Moves (``moves``): "local" single-spin Metropolis on one slice; "rejection_free" local
+flips drawn in proportion to their imaginary-time rate (RRRMC; a sweep is M·n
+iterations, and ``info["pimc"]["clock_sweeps"]`` says how many Metropolis sweeps of
+imaginary-time dynamics they covered); "global" flips one spin's whole worldline;
+"cluster" Swendsen–Wang segments along imaginary time. The rules' choices and the
+measurements behind them are in benchmarks/README.md (PIMC).
+
+Example:
+    >>> import dimod
+    >>> bqm = dimod.BQM({"a": 1.0}, {("a", "b"): -1.0}, 0.0, "SPIN")
+    >>> sampleset = PIMCSampler().sample(bqm, num_reads=2, num_sweeps=50, seed=1)
+    >>> {v: int(s) for v, s in sampleset.first.sample.items()}, sampleset.info["protocol"]["rule"]
+    ({'a': -1, 'b': -1}, 'energy-scale')
 """
 
 from __future__ import annotations
@@ -29,59 +38,36 @@ from typing import Any, ClassVar
 import dimod
 import numpy as np
 
-from qanneal.models import BinaryModel
-from qanneal.samplers.base import NativeSampler, Stopwatch, check_num_reads, draw_seed
-from qanneal.samplers.pimc import _kernels
-from qanneal.samplers.pimc._backends import single_flip_energies
-from qanneal.samplers.pimc.packing import Packed, pack_bqm, pack_model, pack_polynomial
-from qanneal.samplers.schedules import (
-    GAMMA_SHAPES,
-    beta_schedule,
-    default_beta_range,
-    gamma_schedule,
-    trotter_coupling,
+from qanneal.models import BinaryModel, BinaryNeuralNetwork
+from qanneal.samplers.base import MAX_SEED, NativeSampler, Stopwatch, check_num_reads, draw_seed
+from qanneal.samplers.pimc._kernels import MOVES, REJECTION_FREE, Schedule
+from qanneal.samplers.pimc.driver import (
+    Annealed,
+    anneal_in_chunks,
+    compile_kernels,
+    compile_probe,
+    flip_energies,
+    make_schedule,
+    quenched_flip_energies,
 )
+from qanneal.samplers.pimc.packing import Packed, pack_bqm, pack_model, pack_polynomial
+from qanneal.samplers.protocols import PROTOCOLS, PIMCProtocol, Target, pimc_protocol
+from qanneal.samplers.schedules import GAMMA_SHAPES, trotter_coupling
 
-MOVES = ("local", "global", "cluster")
-DEFAULT_MOVES = ("local", "cluster")
-
-
-def _flip_energies(packed: Packed, rng: np.random.Generator, states: int = 2) -> np.ndarray:
-    """Single-flip energy changes from a few random states (sets default β and Γ)."""
-    n = len(packed.labels)
-    spins = rng.choice(np.array([-1, 1], dtype=np.int8), size=(states, n))
-    return np.concatenate(
-        [
-            single_flip_energies(packed.code, row, *packed.arrays, packed.cache_width)
-            for row in spins
-        ]
-    )
-
-
-def _run(packed, betas, jperps, moves, final_betas, initial, seeds, trace_every):
-    return _kernels.anneal(  # type: ignore[call-arg]
-        packed.code,
-        *packed.arrays,
-        np.asarray(betas, dtype=np.float64),
-        np.asarray(jperps, dtype=np.float64),
-        np.asarray(moves, dtype=np.int64),
-        np.asarray(final_betas, dtype=np.float64),
-        initial,
-        np.asarray(seeds, dtype=np.int64),
-        int(trace_every),
-        packed.cache_width,
-    )
+PROBE_STREAM = 1  # the random states whose flip energies the default rules scale by
 
 
 class PIMCSampler(dimod.Sampler, dimod.PolySampler, NativeSampler):
-    """Discrete-time path-integral Monte Carlo on a BQM, a HUBO or a native perceptron."""
+    """Discrete-time path-integral Monte Carlo on a BQM, a HUBO or a native model."""
 
     parameters: ClassVar[dict[str, list[str]]] = {
         "num_reads": [],
         "num_sweeps": [],
+        "protocol": ["protocols"],
         "trotter": [],
         "beta": [],
         "gamma_schedule": ["gamma_shapes"],
+        "gamma_stages": [],
         "beta_schedule": [],
         "seed": [],
         "initial_states": [],
@@ -91,45 +77,55 @@ class PIMCSampler(dimod.Sampler, dimod.PolySampler, NativeSampler):
         "all_slices": [],
     }
     model_parameters = parameters
-    properties: ClassVar[dict[str, Any]] = {"moves": MOVES, "gamma_shapes": GAMMA_SHAPES}
+    properties: ClassVar[dict[str, Any]] = {
+        "moves": MOVES,
+        "gamma_shapes": GAMMA_SHAPES,
+        "protocols": PROTOCOLS,
+    }
 
     def sample(self, bqm: dimod.BinaryQuadraticModel, **parameters: Any) -> dimod.SampleSet:
         """Sample a BQM (either vartype; sampled as spins)."""
-        packed = pack_bqm(bqm)
-        return self._sample(packed, bqm.vartype, bqm.energies, **parameters)
+        return self._sample(pack_bqm(bqm), "bqm", bqm.vartype, bqm.energies, None, **parameters)
 
     def sample_poly(self, polynomial: dimod.BinaryPolynomial, **parameters: Any) -> dimod.SampleSet:
         """Sample a HUBO natively through its term–variable incidence (no reduction)."""
         packed = pack_polynomial(polynomial)
-        return self._sample(packed, polynomial.vartype, polynomial.energies, **parameters)
+        energies = polynomial.energies
+        return self._sample(packed, "polynomial", polynomial.vartype, energies, None, **parameters)
 
     def sample_model(self, model: BinaryModel, **parameters: Any) -> dimod.SampleSet:
-        """Sample a perceptron's native energy (cached stabilities per slice)."""
+        """Sample a perceptron's or a BiNN's native energy (cached stabilities or
+        pre-activations per slice)."""
         packed = pack_model(model)
+        kind = "binn" if isinstance(model, BinaryNeuralNetwork) else "perceptron"
 
         def energies(samples_like: Any) -> np.ndarray:
             samples, labels = dimod.as_samples(samples_like)
             order = [labels.index(name) for name in model.variables]
             return np.atleast_1d(np.asarray(model.energy(np.asarray(samples)[:, order])))
 
-        return self._sample(packed, dimod.SPIN, energies, **parameters)
+        return self._sample(packed, kind, dimod.SPIN, energies, model.fan_in, **parameters)
 
     def _sample(
         self,
         packed: Packed,
+        kind: str,
         vartype: dimod.Vartype,
         energies: Callable[[Any], np.ndarray],
+        fan_in: int | None,
         *,
         num_reads: int = 10,
-        num_sweeps: int = 1000,
-        trotter: int = 16,
-        beta: float | None = None,
-        gamma_schedule: Any = None,
-        beta_schedule: Sequence[float] | None = None,
         seed: int | None = None,
         initial_states: Any = None,
-        final_classical_sweeps: int = 0,
-        moves: Sequence[str] = DEFAULT_MOVES,
+        protocol: str = "auto",
+        num_sweeps: int | None = None,
+        trotter: int | None = None,
+        beta: float | None = None,
+        gamma_schedule: Any = None,
+        gamma_stages: int | None = None,
+        beta_schedule: Any = None,
+        final_classical_sweeps: int | None = None,
+        moves: Sequence[str] | None = None,
         trace_every: int = 0,
         all_slices: bool = False,
     ) -> dimod.SampleSet:
@@ -137,80 +133,124 @@ class PIMCSampler(dimod.Sampler, dimod.PolySampler, NativeSampler):
         seed = draw_seed(seed)
         rng = np.random.default_rng(seed)
         check_num_reads(num_reads)
-        _check_counts(num_sweeps=num_sweeps, trotter=trotter)
-        unknown = set(moves) - set(MOVES)
-        if unknown or not moves:
-            raise ValueError(f"moves = {list(moves)!r}: choose from {', '.join(MOVES)}")
-        betas, gammas = _schedules(packed, rng, num_sweeps, beta, gamma_schedule, beta_schedule)
-        jperps = trotter_coupling(betas, gammas, trotter)
-        initial = _initial(initial_states, packed, vartype, num_reads, trotter, rng)
-        seeds = rng.integers(2**31 - 1, size=num_reads)
-        final = np.full(int(final_classical_sweeps), betas[-1])
-        flags = tuple(int(m in moves) for m in MOVES)
         watch.lap("preprocessing_ns")
-        spins, slice_energies, counts, trace = _run(
-            packed, betas, jperps, flags, final, initial, seeds, trace_every
+        compile_probe(packed)
+        watch.lap("compile_ns")
+        probe = np.random.default_rng([seed, PROBE_STREAM])  # leaves rng's stream as it was
+        quenched = None if kind == "perceptron" else quenched_flip_energies(packed, probe)
+        flips = flip_energies(packed, probe)
+        target = Target(kind, packed.num_variables, flips, fan_in, quenched)
+        chosen = pimc_protocol(
+            target,
+            protocol,
+            num_sweeps=num_sweeps,
+            trotter=trotter,
+            beta=beta,
+            gamma_schedule=gamma_schedule,
+            gamma_stages=gamma_stages,
+            beta_schedule=beta_schedule,
+            final_classical_sweeps=final_classical_sweeps,
+            moves=moves,
         )
+        check_protocol(chosen)
+        schedule = kernel_schedule(chosen, trace_every)
+        initial = _initial(initial_states, packed, vartype, num_reads, chosen.trotter, rng)
+        seeds = rng.integers(MAX_SEED, size=num_reads)
+        watch.lap("preprocessing_ns")
+        compile_kernels(packed, schedule, initial)
+        watch.lap("compile_ns")
+        run = anneal_in_chunks(packed, schedule, initial, seeds)
         watch.lap("sampling_ns")
-        sampleset = _sampleset(packed, vartype, energies, spins, slice_energies, all_slices)
+        sampleset = _sampleset(packed, vartype, energies, run.spins, run.slice_energies, all_slices)
         watch.lap("postprocessing_ns")
+        extras = _extras(chosen, packed, run, trace_every)
         sampleset.info.update(
             {
                 "timing": watch.timing(),
-                "protocol": {
-                    "seed": seed,
-                    "num_sweeps": int(num_sweeps),
-                    "trotter": int(trotter),
-                    "moves": [m for m in MOVES if m in moves],
-                    "beta_schedule": betas.tolist(),
-                    "gamma_schedule": gammas.tolist(),
-                    "final_classical_sweeps": int(final_classical_sweeps),
-                },
-                "pimc": {
-                    "acceptance": _acceptance(counts),
-                    "trace": {
-                        "every": trace_every,
-                        "mean_energy": (trace[:, :, 0] + packed.offset).tolist(),
-                        "overlap": trace[:, :, 1].tolist(),
-                    },
-                },
+                "protocol": {"seed": seed, **chosen.as_dict()},
+                "pimc": extras,
             }
         )
         return sampleset
 
 
-def _check_counts(**counts: int) -> None:
-    for name, value in counts.items():
-        if int(value) != value or value < 1:
+def kernel_schedule(chosen: PIMCProtocol, trace_every: int) -> Schedule:
+    """The driver's schedule of a protocol: β per quantum sweep then per final sweep (at the
+    last β), J⊥ = ½ ln coth(βΓ/M) per quantum sweep, the moves."""
+    betas = chosen.betas()
+    jperps = trotter_coupling(betas, chosen.gammas(), chosen.trotter)
+    final = np.full(chosen.final_classical_sweeps, betas[-1])
+    return make_schedule(np.concatenate([betas, final]), jperps, chosen.moves, trace_every)
+
+
+def _extras(chosen: PIMCProtocol, packed: Packed, run: Annealed, every: int) -> dict[str, Any]:
+    """``info["pimc"]``: updates per read, acceptance per move, clock, chunks, trace."""
+    reads = len(run.spins)
+    clock = None
+    if run.counts[:, REJECTION_FREE, 0].sum():  # iterations were done, so n >= 1
+        clock = float(run.clocks.sum()) / (packed.num_variables * chosen.trotter * reads)
+    return {
+        "spin_updates": spin_updates(chosen, packed.num_variables),
+        "acceptance": _acceptance(run.counts),
+        "clock_sweeps": clock,
+        "chunks": run.chunks,
+        "trace": {
+            "every": every,
+            "mean_energy": run.traces[:, :, 0].tolist(),
+            "overlap": run.traces[:, :, 1].tolist(),
+        },
+    }
+
+
+def spin_updates(chosen: PIMCProtocol, num_variables: int) -> int:
+    """Single-spin energy evaluations of one read: every move of a quantum sweep visits
+    each of the M·n slice-spins once (a cluster or global sweep evaluates the flip of every
+    slice-spin of its segments), and so does each final classical sweep.
+
+    >>> from qanneal.samplers.protocols import PAPER
+    >>> spin_updates(PAPER, 10)  # 32 slices x 10 spins x (100 + 20) sweeps
+    38400
+    """
+    per_sweep = sum(1 for move in chosen.moves if move in ("local", "rejection_free"))
+    if chosen.trotter > 1:
+        per_sweep += sum(1 for move in chosen.moves if move in ("global", "cluster"))
+    sweeps = chosen.num_sweeps * per_sweep + chosen.final_classical_sweeps
+    return int(sweeps * chosen.trotter * num_variables)
+
+
+def check_protocol(chosen: PIMCProtocol) -> None:
+    """A ValueError that says what to fix when a protocol cannot run."""
+    for name in ("num_sweeps", "trotter"):
+        value = getattr(chosen, name)
+        if isinstance(value, bool) or int(value) != value or value < 1:
             raise ValueError(f"{name} = {value!r} must be an integer >= 1")
-
-
-def _schedules(packed, rng, num_sweeps, beta, gamma_spec, beta_spec):
-    """β and Γ per sweep; defaults scale with the problem's single-flip energies."""
-    if beta_spec is not None:
-        betas = np.asarray(beta_spec, dtype=np.float64)
-        if betas.shape != (num_sweeps,) or (betas <= 0).any():
-            raise ValueError(f"beta_schedule must hold {num_sweeps} values > 0, one per sweep")
-    else:
-        scale = None
-        if beta is None or gamma_spec is None:
-            scale = np.abs(_flip_energies(packed, rng))
-            scale = scale[scale > 1e-12]
-        if beta is None:
-            beta = default_beta_range(scale)[1] if scale is not None else 10.0
-        if not beta > 0:
-            raise ValueError(f"beta = {beta!r} must be > 0")
-        betas = beta_schedule((beta, beta), num_sweeps, "linear")
-    if gamma_spec is None:
-        top = float(scale.max()) if scale is not None and scale.size else 1.0
-        low = float(scale.min()) if scale is not None and scale.size else 1.0
-        gamma_spec = (top, 0.01 * low, "linear")
-    return betas, gamma_schedule(gamma_spec, num_sweeps)
+    final = chosen.final_classical_sweeps
+    if isinstance(final, bool) or int(final) != final or final < 0:
+        raise ValueError(f"final_classical_sweeps = {final!r} must be an integer >= 0")
+    if chosen.gamma_stages is not None and not 1 <= chosen.gamma_stages <= chosen.num_sweeps:
+        raise ValueError(
+            f"gamma_stages = {chosen.gamma_stages!r} must be between 1 and num_sweeps "
+            f"({chosen.num_sweeps})"
+        )
+    unknown = set(chosen.moves) - set(MOVES)
+    if unknown or not chosen.moves:
+        raise ValueError(f"moves = {list(chosen.moves)!r}: choose from {', '.join(MOVES)}")
+    betas = chosen.betas()
+    if betas.shape != (chosen.num_sweeps,) or not (betas > 0).all():
+        raise ValueError(
+            f"beta_schedule must hold num_sweeps = {chosen.num_sweeps} values > 0 (and beta > 0)"
+        )
+    gammas = chosen.gammas()
+    if gammas.shape != (chosen.num_sweeps,) or (gammas < 0).any():
+        raise ValueError(
+            f"gamma_schedule must be (start, end[, shape]) or {chosen.num_sweeps} values ≥ 0, "
+            "one per sweep"
+        )
 
 
 def _initial(initial_states, packed, vartype, num_reads, trotter, rng):
     """(R, M, n) int8 spins: given states (copied to every slice) or random."""
-    n = len(packed.labels)
+    n = packed.num_variables
     if initial_states is None:
         return rng.choice(np.array([-1, 1], dtype=np.int8), size=(num_reads, trotter, n))
     samples, labels = dimod.as_samples(initial_states)

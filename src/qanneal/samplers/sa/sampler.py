@@ -3,8 +3,11 @@
 Single-spin Metropolis with sequential sweeps over the weights and a β schedule
 from :mod:`qanneal.samplers.schedules`; the energy change of a flip is computed from
 cached stabilities (perceptron) or pre-activations (BiNN) by the PIMC driver
-(:mod:`qanneal.samplers.pimc._kernels`) run with one Trotter slice and no quantum term,
-so SA and PIMC share every energy back-end. :class:`AnnealingSampler` (registry name
+(:mod:`qanneal.samplers.pimc.driver`) run with one Trotter slice and no quantum term,
+so SA and PIMC share every energy back-end, and like PIMC it runs in chunks of sweeps
+with progress and a stop between them. With no parameters the β range and the number of
+sweeps come from the rule ``sa-energy-scale`` of :mod:`qanneal.samplers.protocols`,
+recorded in ``info["protocol"]``. :class:`AnnealingSampler` (registry name
 ``sa``) has two entry points: ``sample_model(model)`` runs that native SA (keyword-only
 ``num_reads``, ``num_sweeps``, ``beta_range``, ``beta_schedule_type``, ``seed``,
 ``initial_states``, as dwave-samplers' ``SimulatedAnnealingSampler`` names them), and
@@ -30,15 +33,24 @@ import numpy as np
 
 from qanneal.models import BinaryModel, BinaryNeuralNetwork, BinaryPerceptron
 from qanneal.samplers.base import (
+    MAX_SEED,
     NativeSampler,
     Stopwatch,
     check_num_reads,
     draw_seed,
 )
 from qanneal.samplers.ocean import OceanSampler
-from qanneal.samplers.pimc import _kernels as pimc_kernels
-from qanneal.samplers.pimc.packing import pack_model
-from qanneal.samplers.schedules import SCHEDULE_TYPES, beta_schedule, default_beta_range
+from qanneal.samplers.pimc._kernels import LOCAL
+from qanneal.samplers.pimc.driver import (
+    anneal_in_chunks,
+    compile_kernels,
+    compile_probe,
+    flip_energies,
+    make_schedule,
+)
+from qanneal.samplers.pimc.packing import Packed, pack_model
+from qanneal.samplers.protocols import Target, sa_protocol
+from qanneal.samplers.schedules import SCHEDULE_TYPES, beta_schedule
 
 
 def random_spins(rng: np.random.Generator, num_reads: int, num_variables: int) -> np.ndarray:
@@ -66,16 +78,6 @@ def initial_spins(
         )
     rows = np.resize(np.arange(len(array)), num_reads)
     return np.ascontiguousarray(array[rows], dtype=np.int8)
-
-
-def flip_energy_sample(model: BinaryModel, rng: np.random.Generator, states: int = 2) -> np.ndarray:
-    """Energy changes of every single flip from a few random states (for default β)."""
-    changes = []
-    for spins in random_spins(rng, states, model.num_variables):
-        flipped = np.repeat(spins[None, :], model.num_variables, axis=0)
-        np.fill_diagonal(flipped, -spins)
-        changes.append(np.asarray(model.energy(flipped)) - model.energy(spins))
-    return np.concatenate(changes)
 
 
 class AnnealingSampler(dimod.Sampler, NativeSampler):
@@ -108,9 +110,9 @@ class AnnealingSampler(dimod.Sampler, NativeSampler):
         model: BinaryModel,
         *,
         num_reads: int = 10,
-        num_sweeps: int = 1000,
+        num_sweeps: int | None = None,
         beta_range: tuple[float, float] | None = None,
-        beta_schedule_type: str = "geometric",
+        beta_schedule_type: str | None = None,
         seed: int | None = None,
         initial_states: Any = None,
     ) -> dimod.SampleSet:
@@ -118,53 +120,48 @@ class AnnealingSampler(dimod.Sampler, NativeSampler):
         seed = draw_seed(seed)
         rng = np.random.default_rng(seed)
         watch = Stopwatch()
-        if beta_range is None:
-            beta_range = default_beta_range(flip_energy_sample(model, rng))
-        betas = beta_schedule(beta_range, num_sweeps, beta_schedule_type)
-        initial = initial_spins(initial_states, model, num_reads, rng)
-        kernel_seed = int(rng.integers(2**32 - 1))
+        packed = _pack(model)
+        kind = "binn" if isinstance(model, BinaryNeuralNetwork) else "perceptron"
         watch.lap("preprocessing_ns")
-        spins, energies = run_kernel(model, betas, initial, kernel_seed)
+        compile_probe(packed)
+        watch.lap("compile_ns")
+        probe = np.random.default_rng([seed, 1])  # the flip-energy states, apart from rng
+        target = Target(kind, model.num_variables, flip_energies(packed, probe), model.fan_in)
+        chosen = sa_protocol(
+            target,
+            num_sweeps=num_sweeps,
+            beta_range=beta_range,
+            beta_schedule_type=beta_schedule_type,
+        )
+        betas = beta_schedule(chosen.beta_range, chosen.num_sweeps, chosen.beta_schedule_type)
+        initial = initial_spins(initial_states, model, num_reads, rng)[:, None, :]
+        schedule = make_schedule(betas, np.zeros(len(betas)), ("local",))
+        seeds = rng.integers(MAX_SEED, size=num_reads)
+        watch.lap("preprocessing_ns")
+        compile_kernels(packed, schedule, initial)
+        watch.lap("compile_ns")
+        run = anneal_in_chunks(packed, schedule, initial, seeds)
         watch.lap("sampling_ns")
+        tried, accepted = run.counts[:, LOCAL].sum(axis=0)
         info = {
             "timing": watch.timing(),
-            "protocol": {
-                "seed": seed,
-                "num_sweeps": int(num_sweeps),
-                "beta_range": [float(b) for b in beta_range],
-                "beta_schedule_type": beta_schedule_type,
+            "protocol": {"seed": seed, **chosen.as_dict()},
+            "sa": {
+                "acceptance": float(accepted / tried),
+                "spin_updates": int(tried) // num_reads,
+                "chunks": run.chunks,
             },
-            "sa": {},
         }
         return dimod.SampleSet.from_samples(
-            (spins, model.variables),
+            (run.spins[:, 0, :], model.variables),
             vartype=dimod.SPIN,
-            energy=energies,
+            energy=run.slice_energies[:, 0],
             info=info,
             sort_labels=False,
         )
 
 
-def run_kernel(
-    model: BinaryModel, betas: np.ndarray, initial: np.ndarray, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Run the PIMC driver with one slice and local moves only: classical Metropolis at
-    each β of ``betas`` on the model's native back-end (cached stabilities or BiNN
-    pre-activations), one independent stream per read derived from ``seed``."""
+def _pack(model: BinaryModel) -> Packed:
     if not isinstance(model, BinaryPerceptron | BinaryNeuralNetwork):
         raise TypeError(f"no native kernel for {type(model).__name__}")
-    packed = pack_model(model)
-    seeds = np.random.default_rng(seed).integers(2**31 - 1, size=len(initial))
-    spins, energies, _, _ = pimc_kernels.anneal(
-        packed.code,
-        *packed.arrays,
-        np.asarray(betas, dtype=np.float64),
-        np.zeros(len(betas)),
-        np.array([1, 0, 0], dtype=np.int64),
-        np.zeros(0),
-        np.ascontiguousarray(initial[:, None, :], dtype=np.int8),
-        seeds,
-        0,
-        packed.cache_width,
-    )
-    return spins[:, 0, :], energies[:, 0]
+    return pack_model(model)

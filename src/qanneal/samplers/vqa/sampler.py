@@ -150,6 +150,9 @@ class VQASampler(NativeSampler):
         "auto_mps_qubits": AUTO_MPS_QUBITS,
     }
 
+    # The keyword block below repeats train_hypernetwork's on purpose: the contract wants
+    # keyword-only arguments named in the signature (num_reads and num_sweeps for runs and
+    # steps), so that parameters_for() and `--param` see them; defaults must stay equal.
     def sample_model(
         self,
         model: BinaryModel,
