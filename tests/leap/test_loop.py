@@ -6,8 +6,11 @@ was never sent."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -156,3 +159,42 @@ def test_kerberos_on_the_leap_qpu_killed_then_fetched(
     assert len(rows) == record["kerberos"]["qpu_subproblems"] >= 2
     assert sapi.duplicates() == 0 and sum(sapi.by_label().values()) == len(rows)
     assert record["leap"]["solver"] == sapi.qpu_name
+
+
+def test_ctrl_c_sends_nothing_more(tmp_path: Path, out: Path) -> None:
+    """A real SIGINT in the middle of a long loop: dwave-hybrid's branch threads finish the
+    iteration in flight and the loop (in the interrupted thread) schedules no other, so the
+    process exits 130 at once, no further subproblem is sent, and the run is pending."""
+    path = tmp_path / "long.toml"
+    long_loop = "max_iter = 400\nconvergence = 400\nsa_sweeps = 20\ntabu_restarts = 1\n"
+    params = long_loop + "max_subproblem_size = 8\nqpu_reads = 10\npegasus_size = 6\n"
+    path.write_text(PROBLEM.format(sampler="kerberos-mock", params=params), encoding="utf-8")
+    process = solve_process(path, "--out", out, "--quiet")
+    ledger = out / "leap-ledger.sqlite"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _sent(ledger) < 5:
+            time.sleep(0.05)
+        assert _sent(ledger) >= 5, process.communicate(timeout=5)
+        process.send_signal(signal.SIGINT)
+        at_signal = _sent(ledger)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr
+    assert "is pending" in stderr
+    assert _sent(ledger) <= at_signal + 2  # the one in flight, at most
+    assert Ledger(out).runs()[0]["state"] == "pending"
+
+
+def _sent(ledger: Path) -> int:
+    """Subproblem submissions in the ledger so far (0 before it exists)."""
+    if not ledger.exists():
+        return 0
+    try:
+        with contextlib.closing(sqlite3.connect(ledger, timeout=5)) as connection:
+            query = "SELECT COUNT(*) FROM leap_submissions WHERE purpose = 'sub'"
+            return int(connection.execute(query).fetchone()[0])
+    except sqlite3.OperationalError:  # the tables are being created
+        return 0
