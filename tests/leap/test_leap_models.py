@@ -191,3 +191,19 @@ def test_failed_or_cancelled_then_resubmitted(
     fetched = ok("leap", "fetch", "--resubmit", run["run_id"], "--out", out, "--json")
     assert json.loads(fetched.stdout)["best"]["train_errors"] == 0
     assert sum(sapi.by_label().values()) == 2 and sapi.duplicates() == 0
+
+
+@pytest.mark.parametrize(("sampler", "offline"), [("hybrid-cqm", "exact"), ("hybrid-nl", "exact")])
+def test_no_token_names_the_offline_sampler(
+    cqm_file: Path,
+    nl_file: Path,
+    out: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    sampler: str,
+    offline: str,
+) -> None:
+    monkeypatch.delenv("DWAVE_API_TOKEN")
+    path = cqm_file if sampler == "hybrid-cqm" else nl_file
+    message = fails("solve", path, "--out", out, "--dry-run")
+    assert "no D-Wave Leap API token is found" in message
+    assert f"to try offline, use --sampler {offline}" in message and "mock-qpu" not in message

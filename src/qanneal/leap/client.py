@@ -347,10 +347,19 @@ def connect(
     solver: str | None = None,
 ) -> Any:
     """A connection for sampler ``name`` (to the solver named ``solver`` if given);
-    configuration failures become LeapErrors."""
+    configuration failures become LeapErrors (a missing token names the offline sampler
+    that takes the same problem)."""
     try:
         return CONNECTORS[name](store=store, seed=seed, options=options or {}, solver=solver)
-    except LeapError:
-        raise
+    except LeapError as error:
+        offline = OFFLINE.get(name)
+        if offline is None:
+            raise
+        text = str(error).replace("--sampler mock-qpu", f"--sampler {offline}")
+        raise type(error)(text) from None
     except Exception as error:
         raise translate(error) from None
+
+
+OFFLINE = {"hybrid-cqm": "exact", "hybrid-nl": "exact", "kerberos": "kerberos-mock"}
+"""The sampler to try offline instead (the errors of the others suggest mock-qpu)."""
