@@ -37,7 +37,7 @@ Example:
     ...               "maximum_number_of_variables": 10, "maximum_number_of_biases": 100,
     ...               "maximum_number_of_quadratic_variables": 1}
     >>> minimum_time_limit(properties, "cqm", cqm)
-    5
+    5.0
     >>> check_limits(properties, "cqm", cqm)
     Traceback (most recent call last):
     ...

@@ -21,11 +21,12 @@ Three effects, applied in this order to the *embedded* (physical) Ising problem:
    same chapter at https://docs.dwavequantum.com/en/latest/quantum_research/errors.html).
    Here δh and δJ are independent Gaussians, one draw per programming (per ``sample``
    call), on every programmed qubit and coupler. The default widths σ_h = 0.05 and
-   σ_J = 0.035 (QPU units, J ∈ [−1, 1]) are quoted from that chapter's figures for
-   D-Wave systems but could *not* be checked against them: the copies of both pages
-   available when this was written end before the chapter's tables. Treat them as the
-   order of magnitude (a few percent of the range, consistent with the example above) and
-   set ``sigma_h`` / ``sigma_j`` to a particular QPU's calibration when it matters.
+   σ_J = 0.035 (QPU units, J ∈ [−1, 1]) are *not* taken from a published table: they
+   are this project's estimate of the order of magnitude (a few percent of the range,
+   consistent with the example above). The chapter's tables of measured widths could not
+   be read here (the copies of both pages available when this was written end before
+   them), so set ``sigma_h`` / ``sigma_j`` to a particular QPU's calibration when it
+   matters.
 3. **Finite temperature** (:class:`ThermalSampler`). The annealer's output is close to a
    Boltzmann distribution of the programmed problem at an effective inverse temperature
    β = B(s*)/(2 k_B T) fixed at freeze-out. Default β = 6.1: D-Wave's published
