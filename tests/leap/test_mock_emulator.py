@@ -11,7 +11,7 @@ import pytest
 from leap_helpers import fails, ok, solve_json
 
 from qanneal.leap.mock import MockConnection
-from qanneal.leap.noise import ADVANTAGE_SIGMA_H, advantage_beta
+from qanneal.leap.noise import DEFAULT_SIGMA_H, advantage_beta
 
 
 def test_off_by_default(slack_file: Path, out: Path) -> None:
@@ -25,7 +25,7 @@ def test_on_it_is_recorded_and_shown(slack_file: Path, out: Path) -> None:
     settings = ("--param", "hardware_noise=true", "--param", "sigma_j=0.02")
     record = solve_json(slack_file, out, *settings)
     noise = record["qpu"]["hardware_noise"]
-    assert noise["sigma_h"] == ADVANTAGE_SIGMA_H and noise["sigma_j"] == 0.02
+    assert noise["sigma_h"] == DEFAULT_SIGMA_H and noise["sigma_j"] == 0.02
     assert noise["beta"] == pytest.approx(advantage_beta(), abs=1e-4) and noise["auto_scale"]
     # the embedded problem's strongest coupling is a chain at -strength: scaled into [-1, 1]
     (divisor,) = noise["scale_divisors"]

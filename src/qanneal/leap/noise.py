@@ -63,8 +63,8 @@ from typing import Any, ClassVar
 import dimod
 import numpy as np
 
-ADVANTAGE_SIGMA_H = 0.05
-ADVANTAGE_SIGMA_J = 0.035
+DEFAULT_SIGMA_H = 0.05  # an order-of-magnitude estimate, not published values (docstring, 2.)
+DEFAULT_SIGMA_J = 0.035
 ADVANTAGE_FREEZEOUT_B_GHZ = 3.91  # B(s*) at single-qubit freeze-out s* = 0.612
 ADVANTAGE_TEMPERATURE_MK = 15.4
 ADVANTAGE_RANGES = {
@@ -99,8 +99,8 @@ def emulator_settings(params: Mapping[str, Any]) -> dict[str, Any] | None:
         return None
     settings = {
         "auto_scale": params.get("auto_scale", True),
-        "sigma_h": params.get("sigma_h", ADVANTAGE_SIGMA_H),
-        "sigma_j": params.get("sigma_j", ADVANTAGE_SIGMA_J),
+        "sigma_h": params.get("sigma_h", DEFAULT_SIGMA_H),
+        "sigma_j": params.get("sigma_j", DEFAULT_SIGMA_J),
         "beta": params.get("beta", round(advantage_beta(), 4)),
         "use_extended_j_range": params.get("use_extended_j_range", False),
     }
@@ -295,8 +295,8 @@ class HardwareNoiseComposite(dimod.ComposedSampler):
         per_qubit_coupling_range: Sequence[float] | None = None,
         auto_scale: bool = True,
         use_extended_j_range: bool = False,
-        sigma_h: float = ADVANTAGE_SIGMA_H,
-        sigma_j: float = ADVANTAGE_SIGMA_J,
+        sigma_h: float = DEFAULT_SIGMA_H,
+        sigma_j: float = DEFAULT_SIGMA_J,
     ) -> None:
         for name, value in (("sigma_h", sigma_h), ("sigma_j", sigma_j)):
             if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
