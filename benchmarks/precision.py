@@ -5,7 +5,8 @@ What is measured
         BQM is embedded on a Pegasus P16 (seeded minorminer, one embedding per instance and
         encoding), chains at ``factor`` × uniform torque compensation, and sampled through
         ``qanneal.leap.noise``: auto-scaled into Advantage's h and J ranges, Gaussian control
-        errors σ_h = k·0.05, σ_J = k·0.035 (k = 1: the defaults, D-Wave's figures), then
+        errors σ_h = k·0.05, σ_J = k·0.035 (k = 1: the mock's default widths, an
+        order-of-magnitude estimate, not a QPU's measured values), then
         Boltzmann samples at β = 6.1 (Advantage's freeze-out; ``--beta`` sets another, e.g.
         a cold one to see the control errors alone), majority vote on chains.
         Per point: ``programmings`` independent control-error draws × ``reads`` reads;
@@ -62,8 +63,8 @@ from _common import (
 )
 
 from qanneal.leap.noise import (
-    ADVANTAGE_SIGMA_H,
-    ADVANTAGE_SIGMA_J,
+    DEFAULT_SIGMA_H,
+    DEFAULT_SIGMA_J,
     HardwareNoiseComposite,
     ThermalSampler,
     advantage_beta,
@@ -117,8 +118,8 @@ def success(
     """Share of reads with zero training errors on the noisy mock at noise scale ``scale``."""
     noise = HardwareNoiseComposite(
         ThermalSampler(args.beta),
-        sigma_h=scale * ADVANTAGE_SIGMA_H,
-        sigma_j=scale * ADVANTAGE_SIGMA_J,
+        sigma_h=scale * DEFAULT_SIGMA_H,
+        sigma_j=scale * DEFAULT_SIGMA_J,
     )
     qpu = MockQPU(noise=noise, num_sweeps=args.sweeps)(seed)
     sampler = SubproblemQPU(
@@ -189,8 +190,8 @@ def noise_curves(args: argparse.Namespace, cache: str) -> list[dict[str, Any]]:
                 curve.append(
                     {
                         "noise_scale": scale,
-                        "sigma_h": scale * ADVANTAGE_SIGMA_H,
-                        "sigma_j": scale * ADVANTAGE_SIGMA_J,
+                        "sigma_h": scale * DEFAULT_SIGMA_H,
+                        "sigma_j": scale * DEFAULT_SIGMA_J,
                         "success": float(np.mean([p["success"] for p in points])),
                         "per_instance": [p["success"] for p in points],
                         "max_chain_length": max(p["max_chain_length"] for p in points),
@@ -356,9 +357,9 @@ def plot(record: dict[str, Any], path: Any) -> None:
                 marker="o",
                 label=f"{row['encoding']} (bias ratio {row['bias_ratio']:.3g})",
             )
-        axis.axvline(ADVANTAGE_SIGMA_J, color="grey", linestyle=":", linewidth=1)
+        axis.axvline(DEFAULT_SIGMA_J, color="grey", linestyle=":", linewidth=1)
         axis.set_title(family)
-        axis.set_xlabel("σ_J (σ_h = σ_J·0.05/0.035); dotted: Advantage")
+        axis.set_xlabel("σ_J (σ_h = σ_J·0.05/0.035); dotted: the default width")
         axis.legend(fontsize=7)
     axes[0].set_ylabel("success probability (zero training errors)")
     figure.tight_layout()

@@ -88,6 +88,12 @@ EXAMPLES: dict[str, list[Command]] = {
         Command("qanneal leap status", "# every Leap submission and its state", show=False),
         Command(f"qanneal inspect {HIDDEN} --sampler mock-qpu", "# qubits, chains", show=False),
     ],
+    "hybrid-models": [
+        Command("qanneal solve binn-cqm", "# exact: every state of the CQM, feasible ones first"),
+        Command("qanneal solve perceptron-nl --sampler exact --seed 1"),
+        leap("qanneal solve binn-cqm --sampler hybrid-cqm --dry-run", "# limits, time limit"),
+        leap("qanneal solve perceptron-nl --sampler hybrid-nl", "# through the ledger"),
+    ],
     "compare": [
         Command(
             "qanneal compare perceptron-compare-a05 --samplers sa,pimc --budgets 100,300 "
@@ -95,7 +101,7 @@ EXAMPLES: dict[str, list[Command]] = {
         )
     ],
 }
-FAST = ("tour", "exact")
+FAST = ("tour", "exact", "hybrid-models")
 """Examples quick enough for every test run (the others embed on a QPU graph or compare)."""
 
 VOLATILE = [

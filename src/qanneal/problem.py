@@ -246,8 +246,10 @@ class Problem(HybridFormulations):
         """
         if self.formulation == "slack":
             return self.slack.decode(sample)
-        if self.kind in ("cqm", "nl"):  # 0/1 variables standing for w = 2x − 1
+        if self.kind == "cqm":  # 0/1 variables standing for w = 2x − 1
             return np.array([2 * int(sample[v]) - 1 for v in self.model.variables], dtype=np.int8)
+        if self.kind == "nl":  # variable k of an NL sample set is weight k (0/1 for ±1)
+            return np.array([2 * int(sample[k]) - 1 for k in range(len(sample))], dtype=np.int8)
         if self.kind == "polynomial":
             return np.array([sample.get(v, 1) for v in self.model.variables], dtype=np.int8)
         return self.model.weights_from_sample(sample)
@@ -275,6 +277,10 @@ class Problem(HybridFormulations):
             binary = (samples + 1) // 2 if sampleset.vartype is dimod.SPIN else samples
             energies = sampleset.record.energy if target == "bqm" else None
             return self.constrained.readout(binary, labels, energies)
+        if self.kind == "nl":  # column k of an NL sample set is weight k; energy: objective
+            order = [labels.index(k) for k in range(len(self.model.variables))]
+            bits = np.asarray(samples)[:, order]
+            return (2 * bits - 1).astype(np.int8), sampleset.record.energy, {}
         if self.kind == "polynomial" and target == "bqm":
             bqm, info = self.reduction
             decoded = info.decode(sampleset)

@@ -104,11 +104,18 @@ def sampler_parameters(
 
 def target_size(problem: Problem, target_kind: str) -> int:
     """Variables of what a sampler given ``target_kind`` samples: the model's weights, the
-    BQM's variables (auxiliaries of a reduction included) or the polynomial's own."""
+    BQM's variables (auxiliaries of a reduction included), the polynomial's own, the CQM's
+    (hidden-unit auxiliaries included) or the NL model's binary decisions."""
     if target_kind == "native":
         return problem.model.num_variables
     if target_kind == "bqm":
         return problem.bqm().num_variables
+    if target_kind == "cqm":
+        return len(problem.cqm().variables)
+    if target_kind == "nl":
+        from qanneal.hubo.nl import num_binary_variables
+
+        return num_binary_variables(problem.nl_model())
     return len(problem.polynomial().variables)
 
 

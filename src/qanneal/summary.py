@@ -91,10 +91,11 @@ def describe_submission(
     params: dict[str, Any] | None = None,
     out_dir: str = "runs",
 ) -> dict[str, Any]:
-    """What a Leap sampler (``qpu``, ``qpu-clique``, ``hybrid``, ``mock-qpu``) would be
-    sent for ``problem``, without submitting: qubits, chains and the estimated QPU access
-    time (the solver's ``estimate_qpu_access_time``). The embedding found is cached under
-    ``out_dir/embeddings`` for the real run.
+    """What a Leap sampler (``qpu``, ``qpu-clique``, ``hybrid``, ``hybrid-cqm``,
+    ``hybrid-nl``, ``kerberos``, or offline ``mock-qpu`` / ``kerberos-mock``) would be sent
+    for ``problem``, without submitting: qubits, chains and the estimated QPU access time
+    (the solver's ``estimate_qpu_access_time``), or a hybrid solver's time limit. The
+    embedding found is cached under ``out_dir/embeddings`` for the real run.
 
     Example:
         >>> import tempfile

@@ -1,6 +1,7 @@
 """The cqm and nl formulations and kerberos-mock from the command line: what inspect shows,
 a cqm perceptron solved through its penalty form with per-constraint feasibility in the
-record, and one-line errors (exit 2) where no sampler takes a formulation."""
+record, exact enumeration of both, and one-line errors (exit 2) where a sampler cannot take
+a formulation."""
 
 import json
 from pathlib import Path
@@ -16,7 +17,7 @@ inputs = {inputs}
 {hidden}
 [data]
 source = "teacher"
-patterns = 6
+patterns = {patterns}
 seed = 1
 
 [formulation]
@@ -24,12 +25,14 @@ type = "{formulation}"
 """
 
 
-def write(tmp_path: Path, formulation: str, model: str = "perceptron") -> Path:
+def write(tmp_path: Path, formulation: str, model: str = "perceptron", patterns: int = 6) -> Path:
     hidden = "hidden = [3]\nbias = false" if model == "binn" else ""
     inputs = 3 if model == "binn" else 11
     path = tmp_path / f"{model}-{formulation}.toml"
     path.write_text(
-        PROBLEM.format(model=model, inputs=inputs, hidden=hidden, formulation=formulation),
+        PROBLEM.format(
+            model=model, inputs=inputs, hidden=hidden, formulation=formulation, patterns=patterns
+        ),
         encoding="utf-8",
     )
     return path
@@ -69,12 +72,33 @@ def test_a_cqm_perceptron_is_solved_through_its_penalty_form(tmp_path):
     assert len(feasibility["violated_per_read"]) == record["num_reads"]
 
 
-def test_formulations_no_sampler_takes_are_one_line_errors(tmp_path):
+def test_formulations_a_sampler_cannot_take_are_one_line_errors(tmp_path):
     for path, expected in (
-        (write(tmp_path, "nl"), "samplers that can: none in this version"),
-        (write(tmp_path, "cqm", "binn"), "of model type 'binn'"),
+        (
+            write(tmp_path, "nl"),
+            "cannot take formulation 'nl'; samplers that can: exact, hybrid-nl",
+        ),
+        (write(tmp_path, "cqm", "binn"), "'binn'; samplers that can: exact, hybrid-cqm"),
     ):
         result = run("solve", path, "--sampler", "sa", "--quiet", "--out", tmp_path / "runs")
         assert result.exit_code == 2
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error:") and expected in lines[0]
+
+
+def test_exact_enumerates_a_binn_cqm_and_an_nl_model(tmp_path):
+    """Offline, without a token: every state of a BiNN's CQM (feasible ⇔ zero errors) and
+    of a perceptron's NL model (objective = native energy)."""
+    out = tmp_path / "runs"
+    too_many = run("solve", write(tmp_path, "cqm", "binn"), "--sampler", "exact", "--out", out)
+    assert "at most 24 variables and this cqm target has 30" in too_many.output
+    binn = write(tmp_path, "cqm", "binn", patterns=3)  # 12 weights + 9 hidden-unit bits
+    result = run("solve", binn, "--sampler", "exact", "--quiet", "--out", out)
+    assert result.exit_code == 0, result.output
+    ground = next(line for line in result.output.splitlines() if line.startswith("ground"))
+    assert "objective 0, reached by" in ground and "feasible" in ground
+    result = run(
+        "solve", write(tmp_path, "nl"), "--sampler", "exact", "--json", "--quiet", "--out", out
+    )
+    record = json.loads(result.output)
+    assert record["exact"]["num_states"] == 2**11 and record["best"]["train_errors"] == 0

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 from leap_helpers import HIDDEN, QPU_SLACK, SLACK, TOKEN, Faults, FaultyConnection
-from pytest_httpserver import HTTPServer
-from sapi_service import SapiService, write_client_config
+from sapi_service import SapiService
+from sapi_setup import isolate, serve
 
 from qanneal.leap import client, submit
 from qanneal.leap.mock import MockConnection
@@ -21,13 +21,7 @@ from qanneal.leap.mock import MockConnection
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Work in tmp_path, no Ocean configuration but a fake token."""
-    monkeypatch.chdir(tmp_path)
-    for name in ("DWAVE_CONFIG_FILE", "DWAVE_PROFILE", "DWAVE_API_ENDPOINT", "DWAVE_API_SOLVER"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home" / ".cache"))
-    monkeypatch.setenv("DWAVE_API_TOKEN", TOKEN)
+    isolate(tmp_path, monkeypatch, TOKEN)
 
 
 @pytest.fixture(autouse=True)
@@ -42,18 +36,8 @@ def _no_backoff(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
 def sapi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SapiService]:
     """The local SAPI service on 127.0.0.1; the endpoint and token reach the real client
     through DWAVE_API_ENDPOINT and DWAVE_API_TOKEN, its tuning through DWAVE_CONFIG_FILE."""
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    service = SapiService(server, tokens={TOKEN})
-    config = write_client_config(tmp_path)
-    monkeypatch.setenv("DWAVE_CONFIG_FILE", str(config))
-    monkeypatch.setenv("DWAVE_API_ENDPOINT", service.endpoint)
-    try:
+    with serve(tmp_path, monkeypatch, {TOKEN}) as service:
         yield service
-    finally:
-        server.clear()
-        server.stop()
-    assert not service.errors, service.errors
 
 
 @pytest.fixture

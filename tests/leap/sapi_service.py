@@ -6,25 +6,29 @@ wire the client really sends and reads (see ``dwave/cloud/client/base.py``,
 
 ==========================================  ==============================================
 ``GET  solvers/remote/[NAME]``              solver definitions: a Pegasus QPU described by
-                                            ``dwave.cloud.testing.mocks`` and a hybrid BQM
-                                            solver
+                                            ``dwave.cloud.testing.mocks``, and hybrid BQM,
+                                            CQM and nonlinear (NL) solvers
 ``POST problems/``                          submit (``qp`` QPU problems, ``ref`` to an
-                                            uploaded BQM; deflate-compressed or not)
+                                            uploaded BQM, CQM or NL model; deflate-compressed
+                                            or not)
 ``GET  problems/?id=A,B[&timeout=T]``       statuses (answered at once: no long wait)
 ``GET  problems/?label=L``                  label lookups (``Problems.list_problems``)
 ``GET  problems/ID/``                       status with the answer
+``GET  problems/ID/answer/data/``           an NL answer's states file (``binary-ref``)
 ``DELETE problems/[ID/]``                   cancel
 ``POST|PUT|GET bqm/multipart/…``            the problem-data (multipart) upload API
 ==========================================  ==============================================
 
-QPU problems are answered by sampling the submitted (embedded) problem with dwave-samplers'
-simulated annealing, honouring ``num_reads`` and ``answer_mode``; hybrid problems by the
-same sampler on the uploaded BQM. Every request needs the token in ``X-Auth-Token``.
+How the solvers are described and how their problems are answered (simulated annealing of
+the embedded QPU problem or the uploaded BQM, enumeration of a CQM, a search over an NL
+model's states) is sapi_answers.py; sapi_setup.py configures the real client to reach the
+service as a user configures Ocean. Every request needs the token in ``X-Auth-Token``.
 
 Faults (:meth:`SapiService.fault`) hit a *route* (``solvers``, ``submit``, ``poll``,
-``answer``, ``label``, ``upload``, ``cancel``) a number of times: an HTTP status (5xx, or 429
-with ``Retry-After``), a dropped connection (``reset``), or a response ``slow`` er than the
-client's read timeout (the request is processed first: a slow submit has reached Leap).
+``answer``, ``download``, ``label``, ``upload``, ``cancel``) a number of times: an HTTP
+status (5xx, or 429 with ``Retry-After``), a dropped connection (``reset``), or a response
+``slow`` er than the client's read timeout (the request is processed first: a slow submit
+has reached Leap).
 :meth:`SapiService.outcome` makes the next problems end FAILED or CANCELLED,
 :meth:`SapiService.lag` hides the next problems from label lookups for a number of lookups,
 and :meth:`SapiService.on` calls a hook when a step happens (``submitted``, ``id-returned``,
@@ -39,11 +43,9 @@ from __future__ import annotations
 import base64
 import collections
 import hashlib
-import io
 import itertools
 import json
 import logging
-import os
 import re
 import socket
 import threading
@@ -52,100 +54,31 @@ import uuid
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import dimod
-import numpy as np
 from pytest_httpserver import HTTPServer
+from sapi_answers import (
+    TooLarge,
+    answer_bqm,
+    answer_cqm,
+    answer_nl,
+    answer_qpu,
+    cqm_solver,
+    hybrid_solver,
+    hybrid_timing,
+    nl_solver,
+    qpu_solver,
+)
 from werkzeug import Request, Response
 
 PREFIX = "/sapi/v2/"
 MAX_WAIT_S = 3.0  # longest any request is held (slow responses)
 HELD_POLL_S = 0.2  # how long a long poll waits on a problem that stays pending
-QPU_PARAMETERS = (
-    "annealing_time",
-    "anneal_offsets",
-    "anneal_schedule",
-    "answer_mode",
-    "auto_scale",
-    "flux_biases",
-    "h_gain_schedule",
-    "initial_state",
-    "label",
-    "num_reads",
-    "programming_thermalization",
-    "readout_thermalization",
-    "reinitialize_state",
-)
-ROUTES = ("solvers", "submit", "poll", "answer", "label", "upload", "cancel")
-
-
-# Ocean's own settings (dwave.conf) that make the real client quick against a local service:
-# short request timeout, few HTTP retries, long polling that returns at once
-CLIENT_CONFIG = """\
-[defaults]
-request_timeout = 2.0
-http_retry_total = 2
-http_retry_backoff_factor = 0.01
-poll_strategy = long-polling
-poll_wait_time = 1
-cache_enabled = false
-"""
-
-
-def write_client_config(directory: Path, endpoint: str | None = None) -> Path:
-    """A dwave.conf with CLIENT_CONFIG (and ``endpoint`` if given)."""
-    path = directory / "dwave.conf"
-    extra = f"endpoint = {endpoint}\n" if endpoint else ""
-    path.write_text(CLIENT_CONFIG + extra, encoding="utf-8")
-    return path
-
-
-def client_settings(**settings: object) -> None:
-    """Add Ocean settings (e.g. ``polling_timeout=1``) to the dwave.conf in use."""
-    path = Path(os.environ["DWAVE_CONFIG_FILE"])
-    lines = "".join(f"{key} = {value}\n" for key, value in settings.items())
-    path.write_text(path.read_text(encoding="utf-8") + lines, encoding="utf-8")
+ROUTES = ("solvers", "submit", "poll", "answer", "download", "label", "upload", "cancel")
 
 
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
-
-
-def qpu_solver(pegasus_size: int = 6, name: str | None = None) -> dict[str, Any]:
-    """A Pegasus QPU as Leap describes it (dwave-cloud-client's own mock data), with the
-    parameters and timing model qanneal uses."""
-    from dwave.cloud.testing import mocks
-
-    extra = {"name": name} if name else {}
-    data = mocks.qpu_pegasus_solver_data(
-        pegasus_size, problem_timing_data=mocks.qpu_problem_timing_data("advantage"), **extra
-    )
-    data["properties"]["parameters"] = {key: f"{key} (mock)" for key in QPU_PARAMETERS}
-    data["properties"].update(
-        default_annealing_time=20.0,
-        max_anneal_schedule_points=12,
-        max_h_gain_schedule_points=20,
-        annealing_time_range=[0.5, 2000.0],
-        problem_run_duration_range=[0.0, 1000000.0],
-        default_programming_thermalization=1000.0,
-        default_readout_thermalization=0.0,
-        chip_id=data["identity"]["name"],
-    )
-    return data
-
-
-def hybrid_solver() -> dict[str, Any]:
-    """A hybrid BQM solver as Leap describes it."""
-    from dwave.cloud.testing import mocks
-
-    data = mocks.hybrid_bqm_solver_data(
-        name="hybrid_binary_quadratic_model_version2",
-        minimum_time_limit=[[1, 3.0], [1024, 3.0], [4096, 10.0]],
-    )
-    data["properties"]["parameters"]["label"] = "Problem label."
-    return data
 
 
 @dataclass
@@ -175,6 +108,7 @@ class Problem:
     error_message: str | None = None
     seed: int = 0
     polls_left: int = 0
+    states: bytes | None = None  # an NL answer's states file
 
     def summary(self) -> dict[str, Any]:
         out = {
@@ -209,8 +143,8 @@ class SapiService:
         self.tokens = set(tokens)
         self.seed = seed
         self.solvers = {d["identity"]["name"]: d for d in (qpu_solver(pegasus_size),)}
-        hybrid = hybrid_solver()
-        self.solvers[hybrid["identity"]["name"]] = hybrid
+        for hybrid in (hybrid_solver(), cqm_solver(), nl_solver()):
+            self.solvers[hybrid["identity"]["name"]] = hybrid
         self.problems: dict[str, Problem] = {}
         self.forgotten: set[str] = set()
         self.uploads: dict[str, Upload] = {}
@@ -329,6 +263,8 @@ class SapiService:
         if parts[0] == "problems" and method == "DELETE":
             ids = [parts[1]] if len(parts) > 1 else json.loads(request.get_data() or b"[]")
             return "cancel", lambda: self._cancel(request, ids, single=len(parts) > 1)
+        if parts[0] == "problems" and parts[2:4] == ["answer", "data"]:
+            return "download", lambda: self._download(parts[1])
         if parts[0] == "problems" and len(parts) > 1:
             return "answer", lambda: self._answer(request, parts[1])
         if parts[0] == "problems" and "label" in request.args:
@@ -428,7 +364,10 @@ class SapiService:
         status, message = problem.outcome
         problem.solved_on = _now()
         if status == "COMPLETED":
-            problem.answer = self._sample(problem)
+            try:
+                problem.answer = self._sample(problem)
+            except TooLarge as refused:
+                status, message = "FAILED", str(refused)
         elif status == "FAILED":
             problem.error_message = message or "Internal error on the QPU"
         problem.status = status
@@ -467,6 +406,15 @@ class SapiService:
         if problem.answer is not None:
             response.call_on_close(lambda: self._fire("answered", problem_id))
         return response
+
+    def _download(self, problem_id: str) -> Response:
+        """An NL answer's states file (the ``binary-ref`` URL of its answer)."""
+        with self._changed:
+            problem = self.problems.get(problem_id)
+            data = problem.states if problem is not None else None
+        if data is None:
+            return self._error(404, f"no answer data for problem {problem_id}")
+        return Response(data, status=200, content_type="application/octet-stream")
 
     def _labelled(self, request: Request, label: str) -> Response:
         with self._changed:
@@ -530,66 +478,25 @@ class SapiService:
 
     # ---- sampling ------------------------------------------------------------------------------
 
+    def _uploaded(self, problem: Problem) -> bytes:
+        upload = self.uploads[problem.data["data"]]
+        return b"".join(d for _, d in sorted(upload.parts.items()))
+
     def _sample(self, problem: Problem) -> dict[str, Any]:
-        from dwave.samplers import SimulatedAnnealingSampler
-
-        bqm, active = self._decode(problem)
-        reads = int(problem.params.get("num_reads", 1))
-        sampler = SimulatedAnnealingSampler()
-        if problem.type == "bqm":
-            answer = sampler.sample(bqm, num_reads=5, seed=problem.seed, num_sweeps=self.num_sweeps)
-            return {"format": "bq", "data": answer.to_serializable(use_bytes=False)}
-        answer = sampler.sample(bqm, num_reads=reads, seed=problem.seed, num_sweeps=self.num_sweeps)
-        if problem.params.get("answer_mode", "histogram") == "histogram":
-            answer = answer.aggregate()
-        return self._encode_qp(problem, answer, active)
-
-    def _decode(self, problem: Problem) -> tuple[dimod.BQM, list[int]]:
-        if problem.type == "bqm":
-            upload = self.uploads[problem.data["data"]]
-            data = b"".join(d for _, d in sorted(upload.parts.items()))
-            return dimod.BQM.from_file(io.BytesIO(data)), []
         properties = self.solvers[problem.solver["name"]]["properties"]
-        qubits = properties["qubits"]
-        linear = np.frombuffer(base64.b64decode(problem.data["lin"]), dtype="<f8")
-        active = [q for q, h in zip(qubits, linear, strict=True) if not np.isnan(h)]
-        present = set(active)
-        couplers = [tuple(c) for c in properties["couplers"] if c[0] in present and c[1] in present]
-        quad = np.frombuffer(base64.b64decode(problem.data["quad"]), dtype="<f8")
-        vartype = dimod.SPIN if problem.type == "ising" else dimod.BINARY
-        bqm = dimod.BQM(vartype)
-        bqm.add_variables_from((q, h) for q, h in zip(qubits, linear, strict=True) if q in present)
-        bqm.add_interactions_from(
-            (u, v, j) for (u, v), j in zip(couplers, quad, strict=True) if j != 0
-        )
-        return bqm, active
-
-    def _encode_qp(
-        self, problem: Problem, answer: dimod.SampleSet, active: list[int]
-    ) -> dict[str, Any]:
-        samples = answer.record.sample[:, [answer.variables.index(q) for q in active]]
-        bits = (samples > 0).astype(np.uint8)
-        occurrences = answer.record.num_occurrences.astype("<i4")
-        reads = int(occurrences.sum())
-        properties = self.solvers[problem.solver["name"]]["properties"]
-        anneal = float(problem.params.get("annealing_time", 20.0))
-        timing = {
-            "qpu_sampling_time": reads * (anneal + 100.0),
-            "qpu_anneal_time_per_sample": anneal,
-            "qpu_readout_time_per_sample": 80.0,
-            "qpu_access_time": 15000.0 + reads * (anneal + 100.0),
-            "qpu_access_overhead_time": 1000.0,
-            "qpu_programming_time": 15000.0,
-            "qpu_delay_time_per_sample": 20.54,
-            "total_post_processing_time": 100.0,
-            "post_processing_overhead_time": 100.0,
-        }
+        if problem.type in ("ising", "qubo"):
+            return answer_qpu(problem, properties, self.num_sweeps)
+        data = self._uploaded(problem)
+        if problem.type == "bqm":
+            return answer_bqm(data, problem.params, problem.seed, self.num_sweeps)
+        if problem.type == "cqm":
+            return answer_cqm(data, problem.params)
+        keep = properties["maximum_number_of_states"]
+        problem.states = answer_nl(data, problem.params, problem.seed, keep)
         return {
-            "format": "qp",
-            "num_variables": int(properties["num_qubits"]),
-            "active_variables": base64.b64encode(np.asarray(active, "<i4").tobytes()).decode(),
-            "energies": base64.b64encode(answer.record.energy.astype("<f8").tobytes()).decode(),
-            "solutions": base64.b64encode(np.packbits(bits, axis=1).tobytes()).decode(),
-            "num_occurrences": base64.b64encode(occurrences.tobytes()).decode(),
-            "timing": timing,
+            "format": "binary-ref",
+            "auth_method": "sapi-token",
+            "url": f"{self.endpoint}problems/{problem.id}/answer/data/",
+            "timing": hybrid_timing(problem.params),
+            "shape": {},
         }

@@ -10,10 +10,10 @@ from qanneal.errors import SamplerError
 from qanneal.leap.kerberos import (
     BRANCHES,
     BranchArgMin,
-    check_settings,
     run_read,
     subproblem_qpu,
 )
+from qanneal.leap.loop import check_settings
 from qanneal.leap.subproblems import MockQPU
 
 SETTINGS = {

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from leap_helpers import TOKEN, all_bytes, fails, ok, run, solve_json
-from sapi_service import SapiService, client_settings, qpu_solver
+from sapi_answers import qpu_solver
+from sapi_service import SapiService
+from sapi_setup import client_settings
 
 from qanneal.leap.ledger import Ledger
 from qanneal.results import list_runs

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 from leap_helpers import TOKEN, all_bytes, run
 from leap_processes import solve_killed
-from sapi_service import SapiService, client_settings
+from sapi_service import SapiService
+from sapi_setup import client_settings
 
 from qanneal.leap.ledger import Ledger
 

@@ -211,7 +211,7 @@ def test_cloud_connection_classifies_what_the_cloud_future_reports() -> None:
         solver = SimpleNamespace(sample_bqm=lambda bqm, label=None, **params: future)
         made = CloudConnection.__new__(CloudConnection)
         made.sampler = SimpleNamespace(solver=solver)
-        made.category = "qpu"
+        made.category, made.problem_type = "qpu", "qpu"
         return made
 
     bqm = dimod.BQM({0: 1.0}, {}, 0.0, "SPIN")

@@ -7,6 +7,19 @@ from qanneal.errors import SamplerError
 from qanneal.samplers import registry
 
 
+def test_cqm_and_nl_go_where_they_are_taken():
+    assert registry.resolve("exact", "cqm", "cqm", "binn")[1] == "cqm"
+    assert registry.resolve("hybrid-cqm", "cqm", "cqm", "binn")[1] == "cqm"
+    assert registry.resolve("sa", "cqm", "cqm", "perceptron")[1] == "bqm"  # the penalty form
+    assert registry.names_for("cqm", "binn") == ["exact", "hybrid-cqm"]
+    assert registry.names_for("nl", "binn") == ["exact", "hybrid-nl"]
+    with pytest.raises(SamplerError, match=r"samplers that can: exact, hybrid-nl$"):
+        registry.resolve("sa", "nl", "nl", "perceptron")
+    hybrid = registry.get("hybrid-cqm")
+    assert hybrid.via_leap and hybrid.consumes_qpu and not hybrid.reads_as_asked
+    assert not hybrid.reproducible and registry.get("mock-qpu").reproducible
+
+
 def test_polynomials_go_to_bqm_samplers_through_the_reduction():
     assert registry.resolve("tabu", "polynomial", "walsh")[1] == "bqm"
     assert registry.resolve("pimc", "polynomial", "walsh")[1] == "polynomial"
@@ -38,7 +51,16 @@ def test_accepted_parameters_come_from_the_signature_too():
 
 
 def test_capabilities_callers_ask_for():
-    assert registry.leap_names() == ["qpu", "qpu-clique", "hybrid", "mock-qpu"]
+    assert registry.leap_names() == [
+        "kerberos",
+        "kerberos-mock",
+        "qpu",
+        "qpu-clique",
+        "hybrid",
+        "hybrid-cqm",
+        "hybrid-nl",
+        "mock-qpu",
+    ]
     assert not registry.get("mock-qpu").consumes_qpu and registry.get("qpu").consumes_qpu
     assert registry.get("exact").exhaustive and not registry.get("exact").has_sweeps
     assert registry.get("vqa").sweep_cost is None
@@ -46,8 +68,11 @@ def test_capabilities_callers_ask_for():
         "exact",
         "tabu",
         "steepest",
+        "kerberos",
         "kerberos-mock",
         "qpu",
         "qpu-clique",
         "hybrid",
+        "hybrid-cqm",
+        "hybrid-nl",
     ]

@@ -104,6 +104,41 @@ def _qpu_rows(qpu: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def _exact_rows(
+    exact: dict[str, Any] | None, feasibility: dict[str, Any] | None
+) -> list[tuple[str, str]]:
+    """The enumeration's ground state (and, for a CQM, how many states are feasible) and
+    the share of reads that satisfy every constraint."""
+    rows = []
+    if exact and "feasible_states" in exact:
+        ground = exact["ground_energy"]
+        text = (
+            "no feasible state"
+            if ground is None
+            else f"objective {ground:.6g}, reached by {exact['ground_degeneracy']}"
+        )
+        rows.append(
+            ("ground", f"{text}; {exact['feasible_states']} of {exact['num_states']} feasible")
+        )
+    elif exact:
+        rows.append(
+            (
+                "ground",
+                f"energy {exact['ground_energy']:.6g}, reached by {exact['ground_degeneracy']} "
+                f"of {exact['num_states']} states (degeneracy)",
+            )
+        )
+    if feasibility:
+        rows.append(
+            (
+                "feasible",
+                f"{feasibility['feasible_share']:.2f} of reads satisfy all "
+                f"{feasibility['constraints']} constraints",
+            )
+        )
+    return rows
+
+
 def _reads_text(record: dict[str, Any]) -> str:
     reads = record["num_reads"]
     requested = record.get("requested_reads", reads)
@@ -132,15 +167,7 @@ def solve_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
     if record.get("qpu"):
         rows += _qpu_rows(record["qpu"])
     rows.append(("best energy", f"{best['energy']:.6g}"))
-    exact = record.get("exact")
-    if exact:
-        rows.append(
-            (
-                "ground",
-                f"energy {exact['ground_energy']:.6g}, reached by {exact['ground_degeneracy']} "
-                f"of {exact['num_states']} states (degeneracy)",
-            )
-        )
+    rows += _exact_rows(record.get("exact"), record.get("feasibility"))
     rows += [
         ("train errors", str(best["train_errors"])),
         ("train acc.", f"{best['train_accuracy']:.4f}"),

@@ -27,8 +27,8 @@ from qanneal_cli.commands.solve_cmd import print_plan
 @click.option(
     "--sampler",
     default=None,
-    help="A Leap sampler (qpu, qpu-clique, hybrid, mock-qpu): embed and estimate the QPU "
-    "access time, submit nothing.",
+    help="A Leap sampler (qpu, qpu-clique, hybrid, hybrid-cqm, hybrid-nl, kerberos, mock-qpu, "
+    "kerberos-mock): plan it and estimate the QPU access time, submit nothing.",
 )
 @click.option("--num-reads", type=click.IntRange(min=1), default=None, help="Reads to estimate.")
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the embedding.")

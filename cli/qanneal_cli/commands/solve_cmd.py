@@ -142,22 +142,35 @@ def print_plan(plan: dict[str, Any]) -> None:
         "chain_strength": "chain strength",
         "chain_strength_method": "strength by",
         "embedding_source": "embedding",
+        "target": "submits",
         "time_limit": "time limit s",
+        "minimum_time_limit": "solver min. s",
         "submissions": "submissions",
+        "hardware_noise": "emulating",
     }
+    hybrid = plan.get("category") == "hybrid"
     for key, label in labels.items():
-        if plan.get(key) is not None:
+        if plan.get(key) is not None and not (hybrid and key == "num_reads"):
             value = plan[key]
+            if isinstance(value, dict):
+                value = ", ".join(f"{k} {v}" for k, v in value.items())
+            if key == "submissions" and plan.get("workflow"):  # QPU in the loop
+                label, value = "QPU subproblems", f"at most {value}"
             click.echo(
                 f"{label:<16} {value:.4g}" if isinstance(value, float) else f"{label:<16} {value}"
             )
     estimate = plan.get("estimated_access_time_us")
+    if hybrid and estimate is not None:  # a hybrid solver charges its run time
+        click.echo(f"{'est. charge':<16} {estimate / 1e6:.1f} s")
+        return
     if estimate is None:
         text = "unknown (the solver publishes no timing model)"
     else:
         scan = (
             " at most (with the chain-strength scan)"
             if plan.get("chain_strength_method") == "auto"
+            else " at most (if every read runs max_iter iterations)"
+            if plan.get("workflow")
             else ""
         )
         text = f"{estimate / 1000:.1f} ms{scan}"

@@ -86,17 +86,7 @@ class ConstrainedFormulation:
     def violations(self, samples: np.ndarray, labels: Sequence[Hashable]) -> np.ndarray:
         """(reads, constraints) amount by which each read violates each constraint
         (0 where satisfied), in constraint order."""
-        samples = np.atleast_2d(samples)
-        columns = []
-        for constraint in self.cqm.constraints.values():
-            lhs = np.asarray(constraint.lhs.energies((samples, labels)), dtype=np.float64)
-            gap = float(constraint.rhs) - lhs
-            if constraint.sense is Sense.Le:
-                gap = -gap
-            elif constraint.sense is Sense.Eq:
-                gap = np.abs(gap)
-            columns.append(np.maximum(gap, 0.0))
-        return np.stack(columns, axis=1) if columns else np.zeros((len(samples), 0))
+        return violations(self.cqm, samples, labels)
 
     def readout(
         self, samples: np.ndarray, labels: Sequence[Hashable], energies: np.ndarray | None = None
@@ -113,16 +103,16 @@ class ConstrainedFormulation:
                 "own cqm() (or its penalty bqm())"
             )
         values = np.asarray(samples)[:, [index[v] for v in order]]
-        violations = self.violations(values, order)
+        gaps = self.violations(values, order)
         position = {v: k for k, v in enumerate(order)}
         bits = values[:, [position[v] for v in self.weight_labels]]
         weights = (2 * np.rint(bits) - 1).astype(np.int8)
         if energies is None:
-            energies = violations.sum(axis=1)
+            energies = gaps.sum(axis=1)
         return (
             weights,
             np.asarray(energies, dtype=np.float64),
-            {"feasibility": self.feasibility(violations)},
+            {"feasibility": self.feasibility(gaps)},
         )
 
     def feasibility(self, violations: np.ndarray) -> dict[str, Any]:
@@ -137,6 +127,31 @@ class ConstrainedFormulation:
             "violated_per_read": violated.sum(axis=1).astype(int).tolist(),
             "most_violated": {str(labels[k]): float(share[k]) for k in worst if share[k] > 0},
         }
+
+
+def violations(
+    cqm: dimod.ConstrainedQuadraticModel, samples: np.ndarray, labels: Sequence[Hashable]
+) -> np.ndarray:
+    """(reads, constraints) amount by which each read (values of ``labels``) violates each
+    constraint of ``cqm`` (0 where satisfied), in constraint order.
+
+    >>> x, y = dimod.Binaries(["x", "y"])
+    >>> cqm = dimod.ConstrainedQuadraticModel()
+    >>> _ = cqm.add_constraint(x + y >= 1)
+    >>> violations(cqm, np.array([[0, 0], [1, 0]]), ["x", "y"]).tolist()
+    [[1.0], [0.0]]
+    """
+    samples = np.atleast_2d(samples)
+    columns = []
+    for constraint in cqm.constraints.values():
+        lhs = np.asarray(constraint.lhs.energies((samples, labels)), dtype=np.float64)
+        gap = float(constraint.rhs) - lhs
+        if constraint.sense is Sense.Le:
+            gap = -gap
+        elif constraint.sense is Sense.Eq:
+            gap = np.abs(gap)
+        columns.append(np.maximum(gap, 0.0))
+    return np.stack(columns, axis=1) if columns else np.zeros((len(samples), 0))
 
 
 def _check(model: BinaryModel) -> None:

@@ -39,10 +39,77 @@ from qanneal.models import BinaryModel, BinaryNeuralNetwork, BinaryPerceptron
 NL_LOSSES = ("errors", "perclinear", "hinge", "quadratic", "bce")
 
 
+def binary_decisions(model: Any) -> list[Any]:
+    """The model's decision arrays, in ``iter_decisions()`` order, checked to be binary (the
+    variables an NL sample set has, flattened row-major one after the other)."""
+    from dwave.optimization.symbols import BinaryVariable
+
+    decisions = list(model.iter_decisions())
+    for decision in decisions:
+        if not isinstance(decision, BinaryVariable):
+            raise FormulationError(
+                f"the nonlinear model has a {type(decision).__name__} decision; only binary "
+                "decision arrays can be enumerated or read as 0/1 samples"
+            )
+    return decisions
+
+
+def _sizes(decisions: list[Any]) -> list[int]:
+    return [int(np.prod(d.shape())) if d.shape() else 1 for d in decisions]
+
+
+def num_binary_variables(model: Any) -> int:
+    """How many 0/1 variables the model's binary decision arrays hold together."""
+    return sum(_sizes(binary_decisions(model)))
+
+
+def write_states(model: Any, rows: np.ndarray) -> None:
+    """Make the model's states these 0/1 rows (one per state, columns in NL sample-set
+    order: the decision arrays in ``iter_decisions()`` order, each flattened), replacing
+    any states. The model must be locked."""
+    decisions = binary_decisions(model)
+    sizes = _sizes(decisions)
+    rows = np.atleast_2d(np.asarray(rows, dtype=np.float64))
+    if rows.shape[1] != sum(sizes):
+        raise ValueError(f"rows have {rows.shape[1]} columns; the model has {sum(sizes)} bits")
+    model.states.clear()
+    model.states.resize(len(rows))
+    bounds = np.cumsum([0, *sizes])
+    for decision, start, stop in zip(decisions, bounds[:-1], bounds[1:], strict=True):
+        shape = decision.shape()
+        for k, row in enumerate(rows):
+            block = row[start:stop]
+            decision.set_state(k, block.reshape(shape) if shape else block[0])
+
+
+def read_states(model: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(0/1 rows as int8, objective values) of the model's states, in NL sample-set order."""
+    decisions = binary_decisions(model)
+    count = model.states.size()
+    rows = [
+        np.concatenate([np.ravel(d.state(k)) for d in decisions]) if decisions else np.zeros(0)
+        for k in range(count)
+    ]
+    bits = np.rint(np.array(rows, dtype=np.float64)).astype(np.int8).reshape(count, -1)
+    objectives = np.array([float(model.objective.state(k)) for k in range(count)])
+    return bits, objectives
+
+
+def objective_values(model: Any, rows: np.ndarray) -> np.ndarray:
+    """The objective at each 0/1 row (NL sample-set order); the model's states are left
+    empty afterwards."""
+    write_states(model, rows)
+    try:
+        return read_states(model)[1]
+    finally:
+        model.states.clear()
+
+
 @dataclass(frozen=True)
 class NonlinearFormulation:
     """A dwave-optimization model of a loss, its decision arrays (in variable order) and
-    the model's variable labels. Reading and setting states mutates ``model.states``."""
+    the model's variable labels: column k of an NL sample set is weight ``labels[k]``.
+    Reading and setting states mutates ``model.states``."""
 
     model: Any  # dwave.optimization.Model, locked
     decisions: list[Any]
@@ -50,17 +117,11 @@ class NonlinearFormulation:
 
     def weights(self) -> np.ndarray:
         """(states, n) ±1 weights (int8, model variable order) of the model's states."""
-        count = self.model.states.size()
-        rows = [
-            np.concatenate([np.ravel(d.state(k)) for d in self.decisions]) for k in range(count)
-        ]
-        binary = np.array(rows, dtype=np.int8).reshape(count, len(self.labels))
-        return (2 * binary - 1).astype(np.int8)
+        return (2 * read_states(self.model)[0] - 1).astype(np.int8)
 
     def objectives(self) -> np.ndarray:
         """The objective value of every state."""
-        count = self.model.states.size()
-        return np.array([float(self.model.objective.state(k)) for k in range(count)])
+        return read_states(self.model)[1]
 
     def set_weights(self, weights: np.ndarray) -> None:
         """Make the model's states these ±1 weight rows (replacing any states)."""
@@ -70,16 +131,7 @@ class NonlinearFormulation:
                 f"weights have {weights.shape[1]} columns; the model has "
                 f"{len(self.labels)} variables"
             )
-        self.model.states.clear()
-        self.model.states.resize(len(weights))
-        for k, row in enumerate(weights):
-            start = 0
-            for decision in self.decisions:
-                shape = decision.shape()
-                size = int(np.prod(shape)) if shape else 1
-                bits = (row[start : start + size] > 0).astype(np.float64)
-                decision.set_state(k, bits.reshape(shape) if shape else bits[0])
-                start += size
+        write_states(self.model, weights > 0)
 
     def evaluate(self, weights: np.ndarray) -> np.ndarray:
         """The objective at each row of ±1 weights (sets the model's states)."""
@@ -87,12 +139,11 @@ class NonlinearFormulation:
         return self.objectives()
 
     def sampleset(self) -> dimod.SampleSet:
-        """The model's states as a BINARY sample set over the weight labels, with the
-        objective as energy (what a sampler returning NL states reports)."""
-        binary = (self.weights() > 0).astype(np.int8)
-        return dimod.SampleSet.from_samples(
-            (binary, self.labels), dimod.BINARY, energy=self.objectives()
-        )
+        """The model's states as an NL sample set (BINARY, variable k = weight
+        ``labels[k]``, the objective as energy), what an ``nl`` sampler returns."""
+        bits, objectives = read_states(self.model)
+        labels = list(range(bits.shape[1]))
+        return dimod.SampleSet.from_samples((bits, labels), dimod.BINARY, energy=objectives)
 
 
 def _check(model: BinaryModel) -> None:

@@ -13,8 +13,9 @@ line for line offline:
 - ``find(label)`` lists the problem ids that carry a label.
 
 :class:`CloudConnection` wraps :class:`dwave.system.DWaveSampler` (``qpu``) or
-:class:`dwave.system.LeapHybridSampler` (``hybrid``); credentials come only from the Ocean
-configuration (``dwave.conf``, ``DWAVE_API_TOKEN``, profiles).
+:class:`dwave.system.LeapHybridSampler` (``hybrid``), ``LeapHybridCQMSampler``
+(``hybrid-cqm``) or ``LeapHybridNLSampler`` (``hybrid-nl``); credentials come only from the
+Ocean configuration (``dwave.conf``, ``DWAVE_API_TOKEN``, profiles).
 :class:`qanneal.leap.mock.MockConnection` (``mock-qpu``) is the offline stand-in.
 
 Example:
@@ -33,8 +34,6 @@ import os
 from collections.abc import Callable
 from typing import Any, Protocol
 
-import dimod
-
 from qanneal.leap.errors import (
     LeapError,
     LeapSolverError,
@@ -43,6 +42,7 @@ from qanneal.leap.errors import (
     remember_secret,
     translate,
 )
+from qanneal.leap.hybrid import StatesAnswer, model_file
 
 # HTTP statuses that say a request was not processed and may be sent again later
 _REFUSED_TRANSIENT = (429, 503)
@@ -68,7 +68,7 @@ class MaybeSubmitted(LeapError):
 class Submitted(Protocol):
     problem_id: str
 
-    def result(self) -> dimod.SampleSet: ...
+    def result(self) -> Any: ...
 
 
 class Connection(Protocol):
@@ -82,13 +82,13 @@ class Connection(Protocol):
 
     def submit(
         self,
-        bqm: dimod.BQM,
+        target: Any,
         label: str,
         params: dict[str, Any],
         before_submit: Callable[[], None] | None = None,
     ) -> Submitted: ...
 
-    def retrieve(self, problem_id: str) -> dimod.SampleSet: ...
+    def retrieve(self, problem_id: str) -> Any: ...
 
     def find(self, label: str) -> list[str]: ...
 
@@ -165,33 +165,64 @@ def is_transient(error: BaseException) -> bool:
     return isinstance(error, transient) or (isinstance(code, int) and (code == 429 or code >= 500))
 
 
+def _answer(future: Any, problem_type: str) -> Any:
+    """A resolved answer: a sample set, or for a nonlinear solver its states file (read
+    into memory; the client's spooled answer file is closed here, also when the problem
+    failed, rather than left to the garbage collector)."""
+    if problem_type == "nl":
+        try:
+            data = future.answer_data  # downloaded (binary-ref) once the problem is done
+            data.seek(0)
+            info = {"timing": dict(future.timing), "problem_id": future.id}
+            if future.label is not None:
+                info["problem_label"] = future.label
+            return StatesAnswer(data.read(), info)
+        finally:
+            spooled = getattr(future, "_answer_data", None)
+            if spooled is not None:
+                spooled.close()
+    sampleset = future.sampleset
+    sampleset.resolve()
+    return sampleset
+
+
 class _CloudSubmitted:
-    def __init__(self, future: Any, problem_id: str) -> None:
+    def __init__(self, future: Any, problem_id: str, problem_type: str) -> None:
         self.future = future
         self.problem_id = problem_id
+        self.problem_type = problem_type
 
-    def result(self) -> dimod.SampleSet:
-        sampleset = self.future.sampleset
-        sampleset.resolve()
-        return sampleset
+    def result(self) -> Any:
+        return _answer(self.future, self.problem_type)
+
+
+_SAMPLERS = {
+    "qpu": "DWaveSampler",
+    "bqm": "LeapHybridSampler",
+    "cqm": "LeapHybridCQMSampler",
+    "nl": "LeapHybridNLSampler",
+}
 
 
 class CloudConnection:
-    """A Leap solver through dwave-system: ``kind`` 'qpu' (DWaveSampler) or 'hybrid'
-    (LeapHybridSampler). Needs credentials from the Ocean configuration. ``solver`` pins a
+    """A Leap solver through dwave-system: ``kind`` 'qpu' (DWaveSampler), or a hybrid
+    solver for 'bqm' (LeapHybridSampler), 'cqm' (LeapHybridCQMSampler) or 'nl'
+    (LeapHybridNLSampler). Needs credentials from the Ocean configuration. ``solver`` pins a
     solver by name (a run being finished goes to the solver it was planned on); without it
-    the Ocean configuration's solver filter chooses."""
+    the Ocean configuration's solver filter (or dwave-system's default for the kind)
+    chooses."""
 
     def __init__(self, kind: str, solver: str | None = None) -> None:
-        from dwave.system import DWaveSampler, LeapHybridSampler
+        import dwave.system
 
         pinned: dict[str, Any] = {"solver": {"name": solver}} if solver else {}
         try:
-            self.sampler = DWaveSampler(**pinned) if kind == "qpu" else LeapHybridSampler(**pinned)
+            self.sampler = getattr(dwave.system, _SAMPLERS[kind])(**pinned)
         except Exception as error:
             raise translate(error) from None
         remember_secret(getattr(self.sampler.client.config, "token", None))
-        self.category = kind
+        self.category = "qpu" if kind == "qpu" else "hybrid"
+        self.problem_type = kind
         self.solver_name = str(self.sampler.solver.name)
         self.graph_id = getattr(self.sampler.solver, "graph_id", None)
         self.properties = dict(self.sampler.properties)
@@ -200,23 +231,26 @@ class CloudConnection:
 
     def submit(
         self,
-        bqm: dimod.BQM,
+        target: Any,
         label: str,
         params: dict[str, Any],
         before_submit: Callable[[], None] | None = None,
     ) -> Submitted:
+        """Send ``target`` (a BQM for the QPU and the hybrid BQM solver, a CQM, or a
+        nonlinear model); a hybrid solver's problem data is uploaded first."""
         solver = self.sampler.solver
-        problem: Any = bqm
+        problem: Any = target
         if self.category == "hybrid":  # the problem data goes up first (multipart upload)
             try:
-                with bqm.to_file() as data:
+                with model_file(target, self.problem_type) as data:
                     problem = solver.upload_problem(data).result()
             except Exception as error:  # the problem itself was not sent
                 raise NotSubmitted(error, transient=is_transient(error)) from None
         if before_submit is not None:
             before_submit()
+        method = {"cqm": "sample_cqm", "nl": "sample_nlm"}.get(self.problem_type, "sample_bqm")
         try:
-            future = solver.sample_bqm(problem, label=label, **params)
+            future = getattr(solver, method)(problem, label=label, **params)
         except Exception as error:  # raised before anything was sent
             raise NotSubmitted(error, transient=False) from None
         problem_id = future.wait_id()
@@ -226,19 +260,18 @@ class CloudConnection:
             except Exception as error:
                 raise classify(error) from None
             raise MaybeSubmitted(RuntimeError("Leap returned no problem id"))
-        return _CloudSubmitted(future, problem_id)
+        return _CloudSubmitted(future, problem_id, self.problem_type)
 
-    def retrieve(self, problem_id: str) -> dimod.SampleSet:
+    def retrieve(self, problem_id: str) -> Any:
         future = self.sampler.client.retrieve_answer(problem_id)
-        sampleset = future.sampleset
-        sampleset.resolve()
+        answer = _answer(future, self.problem_type)
         answered_by = getattr(future.solver, "name", None)
         if answered_by is not None and answered_by != self.solver_name:
             raise LeapSolverError(
                 f"Leap problem {problem_id} was solved by {answered_by}, not by "
                 f"{self.solver_name}: the stored embedding does not belong to its answer"
             )
-        return sampleset
+        return answer
 
     def find(self, label: str) -> list[str]:
         from dwave.cloud.api import Problems
@@ -280,6 +313,7 @@ def _mock(
     solver: str | None = None,
 ) -> Any:
     from qanneal.leap.mock import MockConnection
+    from qanneal.leap.noise import emulator_settings
 
     options = options or {}
     return MockConnection(
@@ -287,6 +321,7 @@ def _mock(
         seed=seed,
         pegasus_size=int(options.get("pegasus_size", 16)),
         num_sweeps=int(options.get("num_sweeps", 1000)),
+        noise=emulator_settings(options),
     )
 
 
@@ -294,8 +329,12 @@ def _mock(
 CONNECTORS: dict[str, Connector] = {
     "qpu": _cloud("qpu"),
     "qpu-clique": _cloud("qpu"),
-    "hybrid": _cloud("hybrid"),
+    "hybrid": _cloud("bqm"),
+    "hybrid-cqm": _cloud("cqm"),
+    "hybrid-nl": _cloud("nl"),
+    "kerberos": _cloud("qpu"),
     "mock-qpu": _mock,
+    "kerberos-mock": _mock,
 }
 
 
@@ -308,10 +347,19 @@ def connect(
     solver: str | None = None,
 ) -> Any:
     """A connection for sampler ``name`` (to the solver named ``solver`` if given);
-    configuration failures become LeapErrors."""
+    configuration failures become LeapErrors (a missing token names the offline sampler
+    that takes the same problem)."""
     try:
         return CONNECTORS[name](store=store, seed=seed, options=options or {}, solver=solver)
-    except LeapError:
-        raise
+    except LeapError as error:
+        offline = OFFLINE.get(name)
+        if offline is None:
+            raise
+        text = str(error).replace("--sampler mock-qpu", f"--sampler {offline}")
+        raise type(error)(text) from None
     except Exception as error:
         raise translate(error) from None
+
+
+OFFLINE = {"hybrid-cqm": "exact", "hybrid-nl": "exact", "kerberos": "kerberos-mock"}
+"""The sampler to try offline instead (the errors of the others suggest mock-qpu)."""

@@ -49,6 +49,25 @@ def bqm_hash(bqm: dimod.BQM) -> str:
     return digest.hexdigest()
 
 
+def content_hash(bqm: dimod.BQM) -> str:
+    """sha256 of a BQM whatever the order its variables and interactions were added in
+    (sortable labels, e.g. the qubits of an embedded problem): two BQMs with the same
+    biases get the same hash.
+
+    >>> a = dimod.BQM({2: 1.0, 1: 0.5}, {(2, 1): -1.0}, 0.0, "SPIN")
+    >>> content_hash(a) == content_hash(dimod.BQM({1: 0.5, 2: 1.0}, {(1, 2): -1.0}, 0.0, "SPIN"))
+    True
+    """
+    labels: list[Any] = list(bqm.variables)
+    order = sorted(labels)
+    vectors: Any = bqm.to_numpy_vectors(variable_order=order, sort_indices=True)
+    linear, (rows, cols, quadratic), offset = vectors
+    digest = hashlib.sha256(repr((order, bqm.vartype.name, float(offset))).encode())
+    for array in (linear, rows, cols, quadratic):
+        digest.update(np.ascontiguousarray(array, dtype=np.float64).tobytes())
+    return digest.hexdigest()
+
+
 def structure_hash(bqm: dimod.BQM, edgelist: list[tuple[int, int]], method: str) -> str:
     """Key of an embedding: the logical interaction graph, the QPU graph and the method."""
     order = list(bqm.variables)
@@ -168,3 +187,11 @@ class EmbeddingCache:
             write_new_file(self.directory / f"{key}.json", json.dumps(chains))
         except (OSError, OutputError):
             pass  # another process stored the same structure first, or no space: not needed
+
+
+def qpu_graph(connection: Any) -> Any:
+    """The solver's working graph as a dwave.graphs graph (for busclique)."""
+    from dwave.system import qpu_graph as build
+
+    topology = connection.properties["topology"]
+    return build(topology["type"], topology["shape"], connection.nodelist, connection.edgelist)

@@ -39,6 +39,7 @@ Example (offline: QPU subproblems on a mock Pegasus P4):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,7 @@ import hybrid
 import numpy as np
 from dwave.samplers import SimulatedAnnealingSampler, TabuSampler
 
-from qanneal.errors import SamplerError
-from qanneal.leap.subproblems import EMBEDDINGS, SubproblemQPU
+from qanneal.leap.subproblems import SubproblemQPU
 
 BRANCHES = ("keep", "tabu", "sa", "qpu")
 """Branch names in workflow order ('keep': the input state, unchanged)."""
@@ -150,26 +150,6 @@ def _workflow(
     )
 
 
-def check_settings(settings: dict[str, Any]) -> None:
-    """A SamplerError naming the first setting out of range (one line)."""
-    for key in (
-        "max_iter",
-        "convergence",
-        "max_subproblem_size",
-        "qpu_reads",
-        "sa_sweeps",
-        "tabu_restarts",
-        "tabu_timeout",
-    ):
-        value = settings[key]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise SamplerError(f"{key} = {value!r} must be a whole number >= 1")
-    if settings["embedding"] not in EMBEDDINGS:
-        raise SamplerError(
-            f"embedding = {settings['embedding']!r} is not one of {', '.join(EMBEDDINGS)}"
-        )
-
-
 def summary(reads: list[dict[str, Any]]) -> dict[str, Any]:
     """``info["kerberos"]``: subproblems and improvements summed over reads, and per read
     its iterations and improvements."""
@@ -209,6 +189,45 @@ def subproblem_qpu(
         seed=seed,
         cache_dir=cache_dir,
     )
+
+
+def run_reads(
+    bqm: dimod.BQM,
+    qpu: Any,
+    settings: dict[str, Any],
+    *,
+    num_reads: int,
+    seed: int,
+    cache_dir: str | Path | None = None,
+    after_read: Callable[[int, int], None] | None = None,
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """``num_reads`` runs of the loop, each from a random state, with one subproblem
+    sampler (and its embeddings) for all of them: (samples in ``bqm``'s variable order, one
+    report per read). ``after_read(done, num_reads)`` is called after each read (progress,
+    or a stop between reads). The seed fixes every random choice, so with the same QPU
+    answers a run is repeated exactly — what ``qanneal leap fetch`` relies on to finish a
+    run whose QPU subproblems went through the ledger. The workflow sees the variables as
+    0…n−1 (in ``bqm``'s order): dwave-hybrid's decomposer breaks ties in the order it meets
+    variables, and string labels would make that order depend on Python's per-process hash
+    seed, so the same seed would choose other subproblems in another process."""
+    indexed = dimod.BQM(bqm, dtype=np.float64).relabel_variables(
+        {v: k for k, v in enumerate(bqm.variables)}, inplace=False
+    )
+    samples, reads = [], []
+    qpu_stream, *streams = np.random.SeedSequence(seed).spawn(num_reads + 1)
+    subproblems = None
+    if bqm.num_variables:  # one QPU (and its embeddings) for every read of the call
+        qpu_seed = int(qpu_stream.generate_state(1)[0] % 2**31)
+        subproblems = subproblem_qpu(qpu, settings, qpu_seed, cache_dir)
+    for done, stream in enumerate(streams, start=1):
+        if subproblems is not None:
+            sample, read = run_read(indexed, subproblems, settings, np.random.default_rng(stream))
+            samples.append(sample)
+            reads.append(read)
+        if after_read is not None:
+            after_read(done, num_reads)
+    rows = np.array(samples) if samples else np.zeros((num_reads, 0), dtype=np.int8)
+    return rows, reads
 
 
 def run_read(

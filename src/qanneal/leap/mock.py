@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -44,7 +44,10 @@ class _MockSubmitted:
 
 class MockConnection:
     """``MockDWaveSampler`` on a Pegasus P``pegasus_size`` graph (16: an Advantage system),
-    sampling with seeded simulated annealing; answers are kept in ``<store>/mock-leap``."""
+    sampling with seeded simulated annealing — or, with ``noise`` (the settings of
+    :func:`qanneal.leap.noise.emulator_settings`), through the hardware emulator:
+    auto-scaling, control errors, Boltzmann sampling at β; answers are kept in
+    ``<store>/mock-leap``."""
 
     category = "qpu"
 
@@ -55,6 +58,7 @@ class MockConnection:
         seed: int = 0,
         pegasus_size: int = 16,
         num_sweeps: int = 1000,
+        noise: Mapping[str, Any] | None = None,
     ) -> None:
         from dwave.cloud.testing.mocks import qpu_problem_timing_data
         from dwave.samplers import SimulatedAnnealingSampler
@@ -72,6 +76,11 @@ class MockConnection:
         edges = json.dumps(sorted(map(sorted, self.mock.edgelist))).encode()
         self.graph_id = hashlib.sha256(edges).hexdigest()[:10]
         self.properties = self.mock.properties
+        self.noise = dict(noise) if noise else None
+        if self.noise is not None:  # the hardware emulator instead of plain SA
+            from qanneal.leap.noise import emulator
+
+            self.mock.substitute_sampler = emulator(self.properties, self.noise)
         self.nodelist = list(self.mock.nodelist)
         self.edgelist = list(self.mock.edgelist)
         self.store = Path(store) / "mock-leap"
@@ -91,7 +100,8 @@ class MockConnection:
         sampleset = self.mock.sample(bqm, **{k: v for k, v in params.items() if k in _MOCKED})
         problem_id = str(uuid.UUID(int=int(uuid.uuid4()) ^ self._count))
         sampleset.info.update(problem_id=problem_id, problem_label=label)
-        ignored = sorted(set(params) - _MOCKED)
+        honoured = _MOCKED | ({"auto_scale"} if self.noise is not None else set())
+        ignored = sorted(set(params) - honoured)
         sampleset.info["mock_ignored_parameters"] = ignored
         self.store.mkdir(parents=True, exist_ok=True)
         document = {"label": label, "sampleset": sampleset.to_serializable()}

@@ -13,26 +13,35 @@ Three effects, applied in this order to the *embedded* (physical) Ising problem:
    extended range and, where the solver has one, every qubit's summed coupling into
    ``per_qubit_coupling_range``.
 2. **Integrated control errors** (:func:`control_errors`). The QPU realises h + δh and
-   J + δJ; D-Wave models δh and δJ as Gaussian (Technical Description of the D-Wave QPU,
-   chapter "Error Sources for Problem Representation" (ICE),
-   https://docs.dwavesys.com/docs/latest/c_qpu_ice.html). Defaults σ_h = 0.05 and
-   σ_J = 0.035 in the QPU's own units (J ∈ [−1, 1]): the widths that chapter reports as
-   representative of D-Wave systems; a particular QPU's calibration differs, so set
-   ``sigma_h`` / ``sigma_j`` to its figures. One draw per programming (per ``sample`` call),
-   on every programmed qubit and coupler.
+   J + δJ. What is verified: D-Wave's model of them — the problem the QPU solves is
+   E = Σ (h_i + δh_i) s_i + Σ (J_ij + δJ_ij) s_i s_j, with errors that depend on the
+   neighbourhood and "data representative of D-Wave systems", e.g. (h₁, h₂, J₁₂) = (1, 1, −1)
+   realised as (1.01, 0.99, −1.01) (Technical Description of the D-Wave QPU, "Error Sources
+   for Problem Representation", https://docs.dwavesys.com/docs/latest/c_qpu_ice.html; the
+   same chapter at https://docs.dwavequantum.com/en/latest/quantum_research/errors.html).
+   Here δh and δJ are independent Gaussians, one draw per programming (per ``sample``
+   call), on every programmed qubit and coupler. The default widths σ_h = 0.05 and
+   σ_J = 0.035 (QPU units, J ∈ [−1, 1]) are *not* taken from a published table: they
+   are this project's estimate of the order of magnitude (a few percent of the range,
+   consistent with the example above). The chapter's tables of measured widths could not
+   be read here (the copies of both pages available when this was written end before
+   them), so set ``sigma_h`` / ``sigma_j`` to a particular QPU's calibration when it
+   matters.
 3. **Finite temperature** (:class:`ThermalSampler`). The annealer's output is close to a
    Boltzmann distribution of the programmed problem at an effective inverse temperature
    β = B(s*)/(2 k_B T) fixed at freeze-out. Default β = 6.1: D-Wave's published
    Advantage_system4.1 parameters, B(s* = 0.612) = 3.91 GHz and T = 15.4 mK
-   (dwave.system.temperatures.freezeout_effective_temperature). The sampler is
-   dwave-samplers' simulated annealing with a schedule that anneals to β and then holds β
-   for as many sweeps again, so its reads are Boltzmann samples at β.
+   (verified in dwave-system's ``dwave.system.temperatures.freezeout_effective_temperature``,
+   whose docstring quotes them as published for that solver on 22 November 2021). The
+   sampler is dwave-samplers' simulated annealing with a schedule that anneals to β and
+   then holds β for as many sweeps again, so its reads are Boltzmann samples at β.
 
 :class:`HardwareNoiseComposite` applies 1–2 and samples with a child (a
 :class:`ThermalSampler` by default); energies are reported for the problem as given, as a
 QPU reports them. It is also a valid ``substitute_sampler`` of dwave-system's
 ``MockDWaveSampler``. Everything is off unless asked for, so exact-precision results keep
-their meaning.
+their meaning: ``mock-qpu`` applies it with ``[solve.params] hardware_noise = true``
+(:func:`emulator_settings` reads and checks those parameters).
 
 Example:
     >>> import dimod
@@ -54,8 +63,8 @@ from typing import Any, ClassVar
 import dimod
 import numpy as np
 
-ADVANTAGE_SIGMA_H = 0.05
-ADVANTAGE_SIGMA_J = 0.035
+DEFAULT_SIGMA_H = 0.05  # an order-of-magnitude estimate, not published values (docstring, 2.)
+DEFAULT_SIGMA_J = 0.035
 ADVANTAGE_FREEZEOUT_B_GHZ = 3.91  # B(s*) at single-qubit freeze-out s* = 0.612
 ADVANTAGE_TEMPERATURE_MK = 15.4
 ADVANTAGE_RANGES = {
@@ -65,6 +74,57 @@ ADVANTAGE_RANGES = {
     "per_qubit_coupling_range": (-18.0, 15.0),
 }
 """An Advantage system's published ranges (as MockDWaveSampler's Pegasus solver has them)."""
+
+
+EMULATOR_PARAMETERS = ("hardware_noise", "sigma_h", "sigma_j", "beta", "use_extended_j_range")
+"""``mock-qpu``'s ``[solve.params]`` for the emulator (with the QPU's own ``auto_scale``)."""
+
+
+def emulator_settings(params: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The emulator's settings from a sampler's parameters (None when ``hardware_noise`` is
+    off), with Advantage's defaults; a ValueError names a bad or orphaned value.
+
+    >>> emulator_settings({"hardware_noise": True, "sigma_j": 0.02})["sigma_j"]
+    0.02
+    >>> emulator_settings({}) is None
+    True
+    """
+    switch = params.get("hardware_noise", False)
+    if not isinstance(switch, bool):
+        raise ValueError(f"hardware_noise = {switch!r} must be true or false")
+    given = [k for k in EMULATOR_PARAMETERS[1:] if k in params]
+    if not switch:
+        if given:
+            raise ValueError(f"{given[0]} applies with hardware_noise = true; set it too")
+        return None
+    settings = {
+        "auto_scale": params.get("auto_scale", True),
+        "sigma_h": params.get("sigma_h", DEFAULT_SIGMA_H),
+        "sigma_j": params.get("sigma_j", DEFAULT_SIGMA_J),
+        "beta": params.get("beta", round(advantage_beta(), 4)),
+        "use_extended_j_range": params.get("use_extended_j_range", False),
+    }
+    for key in ("auto_scale", "use_extended_j_range"):
+        if not isinstance(settings[key], bool):
+            raise ValueError(f"{key} = {settings[key]!r} must be true or false")
+    for key in ("sigma_h", "sigma_j"):
+        value = settings[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+            raise ValueError(f"{key} = {value!r} must be a number >= 0 (QPU units)")
+    _check_beta(settings["beta"])
+    return settings
+
+
+def emulator(properties: Mapping[str, Any], settings: Mapping[str, Any]) -> HardwareNoiseComposite:
+    """The composite a mock QPU with these ranges samples through, for ``settings``."""
+    return HardwareNoiseComposite.from_properties(
+        properties,
+        ThermalSampler(settings["beta"]),
+        auto_scale=settings["auto_scale"],
+        use_extended_j_range=settings["use_extended_j_range"],
+        sigma_h=settings["sigma_h"],
+        sigma_j=settings["sigma_j"],
+    )
 
 
 def advantage_beta() -> float:
@@ -235,8 +295,8 @@ class HardwareNoiseComposite(dimod.ComposedSampler):
         per_qubit_coupling_range: Sequence[float] | None = None,
         auto_scale: bool = True,
         use_extended_j_range: bool = False,
-        sigma_h: float = ADVANTAGE_SIGMA_H,
-        sigma_j: float = ADVANTAGE_SIGMA_J,
+        sigma_h: float = DEFAULT_SIGMA_H,
+        sigma_j: float = DEFAULT_SIGMA_J,
     ) -> None:
         for name, value in (("sigma_h", sigma_h), ("sigma_j", sigma_j)):
             if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):

@@ -14,8 +14,15 @@ Parameters a Leap sampler takes in ``[solve.params]``:
 - embedding: ``chain_strength``, ``chain_break_method``, ``chain_break_threshold`` and
   ``scan_reads`` (for ``chain_strength = "auto"``), ``embedding_tries`` and
   ``embedding_timeout`` (minorminer restarts and seconds, default 10 and 120);
-- ``mock-qpu`` only: ``pegasus_size`` (default 16);
-- ``hybrid``: ``time_limit`` (seconds; default the solver's minimum for the problem), ``label``.
+- ``mock-qpu`` only: ``pegasus_size`` (default 16), and the hardware emulator
+  (:mod:`qanneal.leap.noise`, off by default): ``hardware_noise = true`` turns on
+  auto-scaling into the mock's ranges (``auto_scale = false`` turns it off again),
+  Gaussian control errors ``sigma_h`` / ``sigma_j`` (default 0.05 / 0.035) and Boltzmann
+  sampling at ``beta`` (default 6.1, Advantage's), with ``use_extended_j_range``;
+- ``kerberos``, ``kerberos-mock``: the workflow's settings (:mod:`qanneal.leap.loop`), and
+  for the mock its ``pegasus_size`` and emulator;
+- ``hybrid``, ``hybrid-cqm``, ``hybrid-nl``: ``time_limit`` (seconds; default the solver's
+  minimum for the model, :mod:`qanneal.leap.hybrid`), ``label``.
 
 Example:
     >>> sorted(parameter_names("hybrid"))
@@ -35,7 +42,10 @@ import numpy as np
 from qanneal.errors import SamplerError
 from qanneal.leap import chains as chain_tools
 from qanneal.leap import embedding as emb
+from qanneal.leap import loop
 from qanneal.leap.errors import translate
+from qanneal.leap.hybrid import PROBLEM_TYPES, plan_hybrid
+from qanneal.leap.noise import EMULATOR_PARAMETERS, emulator_settings
 
 QPU_PARAMETERS = (
     "annealing_time",
@@ -62,9 +72,12 @@ SCAN_READS = 50
 
 def parameter_names(name: str) -> tuple[str, ...]:
     """The ``[solve.params]`` keys sampler ``name`` accepts."""
-    if name == "hybrid":
+    if name in PROBLEM_TYPES:  # the hybrid solvers
         return ("time_limit", "label")
-    extra = ("pegasus_size",) if name == "mock-qpu" else ()
+    if name in loop.NAMES:  # QPU in the loop
+        mock = ("pegasus_size", *EMULATOR_PARAMETERS) if name == "kerberos-mock" else ()
+        return (*loop.PARAMETERS, *mock)
+    extra = ("pegasus_size", *EMULATOR_PARAMETERS) if name == "mock-qpu" else ()
     return QPU_PARAMETERS + EMBEDDING_PARAMETERS + extra
 
 
@@ -93,6 +106,12 @@ def check_parameters(params: dict[str, Any], name: str) -> None:
             raise SamplerError(f"[solve.params] {key} = {value!r} must be a whole number >= 0")
     if params.get("pegasus_size", 16) < 2:
         raise SamplerError("[solve.params] pegasus_size must be >= 2 (16: an Advantage system)")
+    try:
+        emulator_settings(params)
+    except ValueError as error:
+        raise SamplerError(f"[solve.params] {error}") from None
+    if name in loop.NAMES:
+        loop.kerberos_settings(params)
     if params.get("num_spin_reversal_transforms") and "initial_state" in params:
         raise SamplerError(
             "[solve.params] num_spin_reversal_transforms cannot be combined with initial_state "
@@ -123,16 +142,14 @@ def check_initial_state(state: Any, bqm: dimod.BQM) -> None:
 
 def solver_parameters(params: dict[str, Any]) -> dict[str, Any]:
     """The parameters that go to the solver itself (not embedding or transform options)."""
-    skip = {*EMBEDDING_PARAMETERS, "num_spin_reversal_transforms", "pegasus_size", "label"}
+    skip = {
+        *EMBEDDING_PARAMETERS,
+        *EMULATOR_PARAMETERS,
+        "num_spin_reversal_transforms",
+        "pegasus_size",
+        "label",
+    }
     return {k: v for k, v in params.items() if k not in skip}
-
-
-def qpu_graph(connection: Any) -> Any:
-    """The solver's working graph as a dwave.graphs graph (for busclique)."""
-    from dwave.system import qpu_graph as build
-
-    topology = connection.properties["topology"]
-    return build(topology["type"], topology["shape"], connection.nodelist, connection.edgelist)
 
 
 def embed_chains(
@@ -152,14 +169,14 @@ def embed_chains(
     if stored is not None and len(stored) == bqm.num_variables:
         return stored, "cache"
     if method == "clique":
-        found, source = emb.clique_chains(bqm, qpu_graph(connection)), "clique"
+        found, source = emb.clique_chains(bqm, emb.qpu_graph(connection)), "clique"
     else:
         found, source = (
             emb.find_chains(bqm, connection.edgelist, seed=seed, tries=tries, timeout=timeout),
             "search",
         )
         if not found and bqm.num_variables:
-            raise emb.not_embeddable(bqm, qpu_graph(connection), connection.solver_name)
+            raise emb.not_embeddable(bqm, emb.qpu_graph(connection), connection.solver_name)
     if cache is not None:
         cache.put(key, found)
     return found, source
@@ -189,7 +206,7 @@ EMBEDDING_REPORT_KEYS = (
 
 
 def make_plan(
-    bqm: dimod.BQM,
+    target: Any,
     connection: Any,
     name: str,
     *,
@@ -198,30 +215,25 @@ def make_plan(
     params: dict[str, Any],
     cache_dir: Path | None,
 ) -> dict[str, Any]:
-    """Everything that decides what is submitted (JSON-ready, stored in the ledger)."""
+    """Everything that decides what is submitted (JSON-ready, stored in the ledger):
+    ``target`` is a BQM, or for ``hybrid-cqm`` / ``hybrid-nl`` a CQM / nonlinear model."""
     check_parameters(params, name)
     plan: dict[str, Any] = {
         "sampler": name,
         "solver": connection.solver_name,
         "graph_id": getattr(connection, "graph_id", None),
         "category": connection.category,
+        "target": PROBLEM_TYPES.get(name, "bqm"),
         "num_reads": num_reads,
         "params": dict(params),
         "label": params.get("label"),
     }
     if connection.category == "hybrid":
-        points = np.asarray(
-            connection.properties.get("minimum_time_limit", [[1, 3.0]]), dtype=float
-        )
-        minimum = float(np.interp(bqm.num_variables, points[:, 0], points[:, 1]))
-        time_limit = params.get("time_limit", minimum)
-        if not isinstance(time_limit, int | float) or time_limit < minimum:
-            raise SamplerError(
-                f"[solve.params] time_limit = {time_limit!r} is below the solver's minimum "
-                f"{minimum:g} s for {bqm.num_variables} variables; raise it or leave it out"
-            )
-        plan.update(time_limit=float(time_limit), estimated_access_time_us=time_limit * 1e6)
-        return plan
+        return plan_hybrid(plan, target, connection.properties, params)
+    if name in loop.NAMES:
+        plan["hardware_noise"] = emulator_settings(params)
+        return loop.plan_kerberos(plan, connection, params, num_reads)
+    bqm: dimod.BQM = target
     try:
         connection.validate(solver_parameters(params))
     except (ValueError, TypeError, RuntimeError) as error:
@@ -261,6 +273,8 @@ def make_plan(
         **stats,
     )
     plan["estimated_access_time_us"] = estimate_us(connection, plan)
+    if name == "mock-qpu":  # the hardware emulator's settings, when it is on
+        plan["hardware_noise"] = emulator_settings(params)
     return plan
 
 

@@ -1,11 +1,13 @@
 """Leap runs end to end: plan, ledger, submit, unembed, run record — now or later.
 
-:func:`solve_on_leap` is what ``qanneal solve --sampler qpu|qpu-clique|hybrid|mock-qpu``
-calls: it plans the run (:mod:`qanneal.leap.plan`), writes it to the ledger with the
-problem file's text, sends its problems (:mod:`qanneal.leap.submit`), and writes a normal
-run record with a ``qpu`` section (qubit counts, chain lengths, chain-break fraction,
-logical energy). :mod:`qanneal.leap.recover` finishes a run from the ledger alone — the
-process that submitted it may have been killed at any point.
+:func:`solve_on_leap` is what ``qanneal solve`` calls for the samplers that go through the
+ledger (``qpu``, ``qpu-clique``, ``hybrid``, ``hybrid-cqm``, ``hybrid-nl``, ``mock-qpu``):
+it plans the run (:mod:`qanneal.leap.plan`), writes it to the ledger with the problem
+file's text, sends its problems (:mod:`qanneal.leap.submit`), and writes a normal run
+record — with a ``qpu`` section (qubit counts, chain lengths, chain-break fraction, logical
+energy) for the QPU, and per-constraint ``feasibility`` for a CQM.
+:mod:`qanneal.leap.recover` finishes a run from the ledger alone — the process that
+submitted it may have been killed at any point.
 
 Example (offline, with the mock QPU):
     >>> import tempfile
@@ -31,9 +33,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from qanneal.leap import submit
+import dimod
+
+from qanneal.leap import loop, submit
 from qanneal.leap.client import connect
-from qanneal.leap.embedding import bqm_hash
 from qanneal.leap.errors import (
     LeapError,
     LeapInterrupted,
@@ -41,7 +44,9 @@ from qanneal.leap.errors import (
     LeapProblemGone,
     LedgerError,
 )
+from qanneal.leap.hybrid import PROBLEM_TYPES, target_hash
 from qanneal.leap.ledger import Ledger
+from qanneal.leap.noise import EMULATOR_PARAMETERS
 from qanneal.leap.plan import EMBEDDING_REPORT_KEYS, check_parameters, make_plan
 from qanneal.problem import Problem
 from qanneal.results import build_record, ensure_writable, new_run_id, save_record
@@ -50,10 +55,10 @@ Progress = Callable[[int, int], None]
 
 
 def _options(params: dict[str, Any], num_sweeps: int | None) -> dict[str, Any]:
+    """What the (mock) connection is built with: sweeps, graph size, the emulator."""
+    keys = ("pegasus_size", "auto_scale", *EMULATOR_PARAMETERS)
     options: dict[str, Any] = {} if num_sweeps is None else {"num_sweeps": num_sweeps}
-    if "pegasus_size" in params:
-        options["pegasus_size"] = params["pegasus_size"]
-    return options
+    return {**options, **{k: params[k] for k in keys if k in params}}
 
 
 def solve_on_leap(
@@ -114,12 +119,13 @@ def _solve_in(
     dry_run: bool,
 ) -> dict[str, Any]:
     started = time.perf_counter_ns()  # the record's time covers all of it, embedding too
-    bqm = problem.bqm()
+    kind = PROBLEM_TYPES.get(name, "bqm")
+    target = problem.target(kind)
     options = _options(params, num_sweeps)
     connection = connect(name, store=store, seed=seed, options=options)
     try:
         plan = make_plan(
-            bqm,
+            target,
             connection,
             name,
             num_reads=num_reads,
@@ -136,7 +142,7 @@ def _solve_in(
             "solver": plan["solver"],
             "problem": str(problem.path.resolve()) if problem.path is not None else problem.name,
             "problem_sha256": problem.hash,
-            "bqm_sha256": bqm_hash(bqm),
+            "bqm_sha256": target_hash(target, kind),  # the BQM's, CQM's or NL model's
             "formulation": problem.formulation,
             "num_reads": num_reads,
             "seed": seed,
@@ -160,12 +166,18 @@ def dry_run_report(problem: Problem, plan: dict[str, Any]) -> dict[str, Any]:
         "solver",
         "category",
         "num_reads",
+        "target",
         *EMBEDDING_REPORT_KEYS,
         "time_limit",
+        "minimum_time_limit",
+        "workflow",
+        "settings",
+        "max_subproblems",
+        "hardware_noise",
         "estimated_access_time_us",
     )
     report = {k: plan[k] for k in keep if k in plan}
-    report["submissions"] = max(len(plan.get("transforms", [])), 1)
+    report["submissions"] = plan.get("max_subproblems") or max(len(plan.get("transforms", [])), 1)
     report["problem"] = str(problem.path) if problem.path is not None else problem.name
     report["dry_run"] = True
     return report
@@ -183,6 +195,36 @@ def _record_timing(
         timing["embedding_ns"] = int(plan["embedding_ns"])
     logical.info["timing"] = timing
     return total_ns / 1e9
+
+
+def _sample(
+    target: Any,
+    plan: dict[str, Any],
+    session: submit.Session,
+    seed: int,
+    ledger: Ledger | None,
+    progress: Progress | None,
+) -> tuple[Any, dict[str, Any]]:
+    """Send or complete a plan's submissions: (logical sample set, QPU report)."""
+    if plan.get("workflow") != "kerberos":
+        return submit.sample_plan(target, plan, session)
+    # QPU in the loop: run (or replay) the seeded workflow, its subproblems through the ledger
+    from qanneal.leap.kerberos import run_reads, summary
+
+    qpu = loop.LedgerQPU(session)
+    rows, reads = run_reads(
+        target,
+        qpu,
+        plan["settings"],
+        num_reads=plan["num_reads"],
+        seed=seed,
+        cache_dir=ledger.directory / "embeddings" if ledger is not None else None,
+        after_read=progress,
+    )
+    logical = dimod.SampleSet.from_samples_bqm((rows, list(target.variables)), target)
+    report = {**summary(reads), "qpu_submissions": qpu.position}
+    logical.info.update(submit.answer_info(qpu.infos), kerberos=report)
+    return logical, {}
 
 
 def execute(
@@ -203,8 +245,9 @@ def execute(
 
     started = time.perf_counter_ns() if started is None else started
     run_id, plan = run["run_id"], run["plan"]
-    bqm = problem.bqm()
-    if bqm_hash(bqm) != run["bqm_sha256"]:
+    kind = plan.get("target", "bqm")
+    target = problem.target(kind)
+    if target_hash(target, kind) != run["bqm_sha256"]:
         raise LedgerError(
             f"run {run_id}: the problem rebuilt from the ledger differs from the one submitted "
             "(a changed data file?); its answers cannot be decoded"
@@ -212,7 +255,7 @@ def execute(
     session = submit.Session(run, ledger, connection, resubmit=resubmit)
     sent = time.perf_counter_ns()
     try:
-        logical, report = submit.sample_plan(bqm, plan, session)
+        logical, report = _sample(target, plan, session, run["seed"], ledger, progress)
     except (LeapProblemFailed, LeapProblemGone) as error:
         if ledger is not None:
             ledger.update_run(run_id, state="failed", error=str(error))
@@ -234,7 +277,7 @@ def execute(
         ledger.update_run(run_id, state="answered", error=None)
     if progress is not None:
         progress(1, 1)
-    readout = problem.readout(logical, "bqm")
+    readout = problem.readout(logical, kind)
     parameters = {**plan["params"], "num_reads": run["num_reads"]}
     elapsed = _record_timing(logical, plan, sampling_ns, started, fetched)
     record = build_record(
@@ -249,6 +292,9 @@ def execute(
         run["num_reads"],
     )
     record["run_id"] = run_id
+    workflow = logical.info.get("kerberos")
+    if workflow is not None:  # QPU in the loop: its subproblems, not one embedded problem
+        record["kerberos"], report = workflow, {}
     record["qpu"] = {**report, "logical_energy": record["best"]["energy"]} if report else None
     record["leap"] = {
         "solver": plan["solver"],

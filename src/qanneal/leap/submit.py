@@ -32,8 +32,10 @@ from qanneal.leap.errors import (
     LeapMaybeSubmitted,
     LeapProblemFailed,
     LeapProblemGone,
+    LedgerError,
     translate,
 )
+from qanneal.leap.hybrid import sample_hybrid_plan
 from qanneal.leap.ledger import Ledger
 from qanneal.leap.plan import EMBEDDING_REPORT_KEYS, solver_parameters
 
@@ -125,12 +127,27 @@ class Session:
         return None
 
     def obtain(
-        self, position: int, purpose: str, bqm: dimod.BQM, params: dict[str, Any]
-    ) -> dimod.SampleSet:
-        """The answer of submission ``position``: retrieved if Leap has it, else sent —
-        never sent again when Leap may have it, unless ``resubmit``."""
+        self,
+        position: int,
+        purpose: str,
+        target: Any,
+        params: dict[str, Any],
+        fingerprint: str | None = None,
+    ) -> Any:
+        """The answer of submission ``position`` (of ``target``: a BQM, CQM or nonlinear
+        model): retrieved if Leap has it, else sent — never sent again when Leap may have
+        it, unless ``resubmit``. ``fingerprint`` (a hash of ``target``) is recorded with a
+        new submission and must match the recorded one for an old one."""
         submission_id = f"{self.run['run_id']}.{purpose}{position}"
         row = self.rows.get(submission_id)
+        if row is not None and fingerprint is not None:
+            recorded = (row.get("detail") or {}).get("target_sha256")
+            if recorded is not None and recorded != fingerprint:
+                raise LedgerError(
+                    f"run {self.run['run_id']}: submission {submission_id} rebuilt differs from "
+                    "the one sent (a different qanneal or Ocean version?), so its answer cannot "
+                    "be used; solve the problem again"
+                )
         if row is not None:
             row = self._known_problem(submission_id, row)
             if row is None:
@@ -141,8 +158,9 @@ class Session:
             return answer
         label = row["label"] if row is not None else _label(self.run, submission_id)
         if row is None and self.ledger is not None:
-            self.ledger.add_submission(self.run["run_id"], position, purpose, label)
-        submitted = self._submit(submission_id, bqm, label, params)
+            detail = {"target_sha256": fingerprint} if fingerprint is not None else None
+            self.ledger.add_submission(self.run["run_id"], position, purpose, label, detail)
+        submitted = self._submit(submission_id, target, label, params)
         self._note(submission_id, problem_id=submitted.problem_id, state="pending")
         try:
             answer = submitted.result()
@@ -175,9 +193,7 @@ class Session:
         )
         return {**row, "label": label, "problem_id": None, "state": "not-submitted"}
 
-    def _submit(
-        self, submission_id: str, bqm: dimod.BQM, label: str, params: dict[str, Any]
-    ) -> Any:
+    def _submit(self, submission_id: str, target: Any, label: str, params: dict[str, Any]) -> Any:
         # hybrid: the problem data is uploaded first; only the submit itself can put a
         # problem on Leap, so the row says 'uploading' until then
         first = "uploading" if self.connection.category == "hybrid" else "submitting"
@@ -185,7 +201,7 @@ class Session:
             self._note(submission_id, attempts=attempt, state=first)
             try:
                 return self.connection.submit(
-                    bqm,
+                    target,
                     label,
                     params,
                     before_submit=lambda: self._note(submission_id, state="submitting"),
@@ -246,8 +262,6 @@ def _embed(bqm: dimod.BQM, plan: dict[str, Any], strength: float, connection: An
 
 def _solver_params(plan: dict[str, Any], bqm: dimod.BQM, reads: int) -> dict[str, Any]:
     params = solver_parameters(plan["params"])
-    if plan["category"] == "hybrid":
-        return {"time_limit": plan["time_limit"]}
     if "initial_state" in params:
         given = params["initial_state"]
         values = dict(zip(bqm.variables, given, strict=True)) if isinstance(given, list) else given
@@ -281,17 +295,19 @@ def _scan(session: Session, bqm: dimod.BQM, plan: dict[str, Any]) -> None:
 
 
 def sample_plan(
-    bqm: dimod.BQM, plan: dict[str, Any], session: Session
+    target: Any, plan: dict[str, Any], session: Session
 ) -> tuple[dimod.SampleSet, dict[str, Any]]:
-    """Send (or retrieve) every submission of a plan; (logical sample set, QPU report)."""
+    """Send (or retrieve) every submission of a plan; (logical sample set, QPU report).
+    ``target``: the BQM, or for a hybrid CQM / NL plan the CQM / nonlinear model."""
     if plan["category"] == "hybrid":
-        answer = session.obtain(0, "run", bqm, _solver_params(plan, bqm, 0))
+        answer = sample_hybrid_plan(target, plan, session)
         answer.info.update(answer_info([dict(answer.info)]))
         answer.info.pop("timing", None)  # Leap's (µs) is qpu_timing; timing is qanneal's (ns)
         return one_row_per_read(answer), {}
     from dwave.embedding import unembed_sampleset
     from dwave.preprocessing import SpinReversalTransformComposite
 
+    bqm: dimod.BQM = target
     if plan["chain_strength"] is None:
         _scan(session, bqm, plan)
         if session.ledger is not None:
@@ -319,6 +335,9 @@ def sample_plan(
     report["chain_break_fraction"] = chain_tools.broken_fraction(physical, plan["chains"])
     report["chain_strength_scan"] = plan.get("scan")
     report["num_spin_reversal_transforms"] = len(plan["transforms"])
+    if plan.get("hardware_noise"):  # the mock's emulator: its settings and each scaling
+        divisors = [i.get("hardware_noise", {}).get("scale_divisor") for i in child.infos]
+        report["hardware_noise"] = {**plan["hardware_noise"], "scale_divisors": divisors}
     report["physical_reads"] = int(physical.record.num_occurrences.sum())
     report["discarded_reads"] = (
         report["physical_reads"] - int(logical.record.num_occurrences.sum())

@@ -9,8 +9,9 @@ Ocean code:
 - :class:`OceanSampler` — dwave-samplers' tabu, steepest descent and path-integral
   annealing behind the contract (``tabu``, ``steepest``, ``pimc-dwave``);
 - :class:`LeapSampler` — the D-Wave QPU, Leap hybrid and mock QPU (``qpu``,
-  ``qpu-clique``, ``hybrid``, ``mock-qpu``); imported on first use (it loads
-  dwave-system);
+  ``qpu-clique``, ``hybrid``, ``mock-qpu``) and :class:`LeapModelSampler` — Leap's hybrid
+  CQM and nonlinear solvers (``hybrid-cqm``, ``hybrid-nl``); imported on first use (they
+  load dwave-system);
 - :class:`KerberosSampler` — QPU in the loop, Kerberos-style decomposition on dwave-hybrid
   (``kerberos-mock``); imported on first use.
 
@@ -32,6 +33,7 @@ __all__ = [
     "AnnealingSampler",
     "ExactSampler",
     "KerberosSampler",
+    "LeapModelSampler",
     "LeapSampler",
     "OceanSampler",
     "PIMCSampler",
@@ -40,10 +42,10 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name == "LeapSampler":  # lazy: the Leap samplers import dwave-system
-        from qanneal.samplers.leap import LeapSampler
+    if name in ("LeapSampler", "LeapModelSampler"):  # lazy: they import dwave-system
+        from qanneal.samplers import leap
 
-        return LeapSampler
+        return getattr(leap, name)
     if name == "KerberosSampler":  # lazy: imports dwave-hybrid
         from qanneal.samplers.kerberos import KerberosSampler
 

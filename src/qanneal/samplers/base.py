@@ -1,16 +1,28 @@
 """The sampler contract, written once: what every registry sampler takes and returns.
 
-A qanneal sampler is a dimod sampler with up to three entry points, one per *target
-kind* it declares in the registry (:mod:`qanneal.samplers.registry`):
+A qanneal sampler is a dimod sampler with up to five entry points, one per *target kind*
+it declares in the registry (:mod:`qanneal.samplers.registry`):
 
-==============  ===========================  =====================================
-kind            entry point                  base class
-==============  ===========================  =====================================
-``bqm``         ``sample(bqm, **kw)``        :class:`dimod.Sampler`
-``polynomial``  ``sample_poly(poly, **kw)``  :class:`dimod.PolySampler`
+==============  ============================  =====================================
+kind            entry point                   base class / what the target is
+==============  ============================  =====================================
+``bqm``         ``sample(bqm, **kw)``         :class:`dimod.Sampler`
+``polynomial``  ``sample_poly(poly, **kw)``   :class:`dimod.PolySampler`
 ``native``      ``sample_model(model, **kw)``  :class:`NativeSampler` (a model's own
-                                             energy: perceptron, BiNN)
-==============  ===========================  =====================================
+                                              energy: perceptron, BiNN)
+``cqm``         ``sample_cqm(cqm, **kw)``     a :class:`dimod.ConstrainedQuadraticModel`
+``nl``          ``sample_nlm(model, **kw)``   a dwave-optimization ``Model``
+==============  ============================  =====================================
+
+``sample_cqm`` is the name dimod's CQM samplers (``ExactCQMSolver``) and dwave-system's
+``LeapHybridCQMSampler`` give it. A nonlinear model has no dimod entry point:
+``sample_nlm`` is dwave-cloud-client's name for it (``NLSolver.sample_nlm``), since
+``sample`` is the BQM entry point here and dwave-system's ``LeapHybridNLSampler.sample``
+returns a future of the model, not a sample set. A CQM sample set has the CQM's variables,
+its objective as energy and dimod's ``is_feasible`` / ``is_satisfied`` fields; an NL sample
+set has one BINARY variable per element of the model's binary decision arrays, labelled
+0…n−1 in ``iter_decisions()`` order (each array flattened row-major), and the objective as
+energy (:func:`qanneal.hubo.nl.read_states` and :func:`~qanneal.hubo.nl.write_states`).
 
 Every entry point takes keyword-only arguments, among them ``num_reads`` and ``seed``
 (an integer in [0, MAX_SEED], or None to draw one), and returns a
@@ -73,9 +85,19 @@ TIMING_KEYS = (
     "postprocessing_ns",
     "total_ns",
 )
-TARGET_KINDS = ("native", "bqm", "polynomial")
-ENTRY_POINTS = {"native": "sample_model", "bqm": "sample", "polynomial": "sample_poly"}
-TARGET_ARGUMENTS = frozenset({"bqm", "polynomial", "poly", "model", "self"})
+TARGET_KINDS = ("native", "bqm", "polynomial", "cqm", "nl")
+ENTRY_POINTS = {
+    "native": "sample_model",
+    "bqm": "sample",
+    "polynomial": "sample_poly",
+    "cqm": "sample_cqm",
+    "nl": "sample_nlm",
+}
+PARAMETER_TABLES = {"native": "model_parameters", "cqm": "cqm_parameters", "nl": "nl_parameters"}
+"""Where a sampler declares the keyword arguments of an entry point (dimod's ``parameters``
+convention): ``parameters`` for ``bqm`` and ``polynomial``, these for the others, so that a
+class with several entry points can take other arguments in each."""
+TARGET_ARGUMENTS = frozenset({"bqm", "polynomial", "poly", "model", "cqm", "self"})
 
 
 class NativeSampler(abc.ABC):
@@ -140,8 +162,8 @@ def parameters_for(sampler: Any, kind: str) -> set[str]:
     """Keyword arguments the entry point for ``kind`` takes (declared and in its signature)."""
     import inspect
 
-    declared = sampler.model_parameters if kind == "native" else sampler.parameters
-    names = set(declared)
+    table = PARAMETER_TABLES.get(kind, "parameters")
+    names = set(getattr(sampler, table, {}) or {})
     signature = inspect.signature(entry_point(sampler, kind))
     names.update(
         p.name

@@ -1,11 +1,15 @@
-"""The ``kerberos-mock`` sampler: QPU in the loop (:mod:`qanneal.leap.kerberos`) behind the
-sampler contract, with its QPU subproblems on an offline mock QPU.
+"""The ``kerberos`` and ``kerberos-mock`` samplers: QPU in the loop
+(:mod:`qanneal.leap.kerberos`) behind the sampler contract.
 
 Each read is one run of the Kerberos-style loop from a random state (tabu, simulated
 annealing and an energy-impact QPU subproblem per iteration; docs/beyond-the-chip.md). The
 QPU is :class:`~qanneal.leap.subproblems.MockQPU` — ``MockDWaveSampler`` on Pegasus
 P``pegasus_size`` (16: an Advantage system) — unless another is given: a structured sampler
-(``DWaveSampler()``) or a factory ``seed -> sampler``.
+(``DWaveSampler()``) or a factory ``seed -> sampler`` (``kerberos``:
+:class:`~qanneal.leap.loop.CloudQPU`, the Leap QPU; a factory's ``close()`` is called at
+the end of the call). Called directly, its QPU subproblems are sent without the ledger;
+``qanneal solve`` runs both registry samplers through the ledger instead, one submission
+per subproblem (:mod:`qanneal.leap.loop`).
 
 Defaults are dwave-hybrid Kerberos's own: ``sa_sweeps`` 10 000, ``qpu_reads`` 100,
 ``max_subproblem_size`` 50 (capped at the QPU's largest clique), ``max_iter`` 100,
@@ -33,9 +37,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import dimod
-import numpy as np
 
-from qanneal.leap.kerberos import BRANCHES, check_settings, run_read, subproblem_qpu, summary
+from qanneal.leap.kerberos import BRANCHES, run_reads, summary
+from qanneal.leap.loop import DEFAULTS, check_settings
 from qanneal.leap.subproblems import MockQPU
 from qanneal.samplers.base import Stopwatch, check_num_reads, current_control, draw_seed
 
@@ -50,23 +54,7 @@ class KerberosSampler(dimod.Sampler):
     """
 
     parameters: ClassVar[dict[str, list[str]]] = {
-        name: []
-        for name in (
-            "num_reads",
-            "seed",
-            "max_iter",
-            "convergence",
-            "energy_threshold",
-            "max_subproblem_size",
-            "qpu_reads",
-            "qpu_params",
-            "sa_sweeps",
-            "tabu_restarts",
-            "tabu_timeout",
-            "race",
-            "embedding",
-            "pegasus_size",
-        )
+        name: [] for name in ("num_reads", "seed", *DEFAULTS, "pegasus_size")
     }
     properties: ClassVar[dict[str, Any]] = {"branches": BRANCHES}
 
@@ -101,19 +89,21 @@ class KerberosSampler(dimod.Sampler):
         check_settings(settings)
         watch = Stopwatch()
         qpu = self.qpu if self.qpu is not None else MockQPU(pegasus_size=pegasus_size)
-        protocol = {**settings, "seed": seed, "qpu": type(qpu).__name__}
-        samples, reads = [], []
-        qpu_stream, *streams = np.random.SeedSequence(seed).spawn(num_reads + 1)
-        if bqm.num_variables:  # one QPU (and its embeddings) for every read of the call
-            qpu_seed = int(qpu_stream.generate_state(1)[0] % 2**31)
-            subproblems = subproblem_qpu(qpu, settings, qpu_seed, self.cache_dir)
-        for done, stream in enumerate(streams, start=1):
-            if bqm.num_variables:
-                sample, read = run_read(bqm, subproblems, settings, np.random.default_rng(stream))
-                samples.append(sample)
-                reads.append(read)
-            current_control().checkpoint(done, num_reads)
-        rows = np.array(samples) if samples else np.zeros((num_reads, 0), dtype=np.int8)
+        protocol = {**settings, "seed": seed, "qpu": getattr(qpu, "__name__", type(qpu).__name__)}
+        try:
+            rows, reads = run_reads(
+                bqm,
+                qpu,
+                settings,
+                num_reads=num_reads,
+                seed=seed,
+                cache_dir=self.cache_dir,
+                after_read=current_control().checkpoint,
+            )
+        finally:
+            close = getattr(qpu, "close", None)
+            if callable(close):  # a factory that opened a Leap connection closes it
+                close()
         sampleset = dimod.SampleSet.from_samples_bqm((rows, list(bqm.variables)), bqm)
         watch.lap("sampling_ns")
         embedding_ns = sum(c["embedding_ns"] for read in reads for c in read["qpu_calls"])

@@ -1,10 +1,13 @@
 """The Leap samplers of the registry: ``qpu``, ``qpu-clique``, ``hybrid`` and ``mock-qpu``
-(the machinery they use — embedding, chains, the ledger — is :mod:`qanneal.leap`).
+(:class:`LeapSampler`, on BQMs) and ``hybrid-cqm`` / ``hybrid-nl`` (:class:`LeapModelSampler`,
+on a CQM / a nonlinear model); the machinery they use — embedding, chains, the ledger — is
+:mod:`qanneal.leap`.
 
-Each is a :class:`dimod.Sampler` on BQMs. Called directly (``sample(bqm)``) it embeds,
-submits, waits and unembeds with no ledger — handy from Python. Their registry entries
-declare ``via_leap``, so ``qanneal.solve`` goes through :func:`qanneal.leap.run.solve_on_leap`
-instead, which records every submission in the ledger before waiting.
+A :class:`LeapSampler` is a :class:`dimod.Sampler` on BQMs. Called directly
+(``sample(bqm)``) it embeds, submits, waits and unembeds with no ledger — handy from Python.
+Their registry entries declare ``via_leap``, so ``qanneal.solve`` goes through
+:func:`qanneal.leap.run.solve_on_leap` instead, which records every submission in the
+ledger before waiting.
 
 Example (offline):
     >>> import dimod
@@ -20,7 +23,7 @@ Example (offline):
 from __future__ import annotations
 
 import tempfile
-from typing import Any
+from typing import Any, ClassVar
 
 import dimod
 import numpy as np
@@ -36,6 +39,10 @@ DESCRIPTIONS = {
     "qpu-clique": "D-Wave QPU through Leap with a clique embedding (dense problems, e.g. "
     "slack QUBOs); needs a Leap token",
     "hybrid": "Leap hybrid BQM solver (LeapHybridSampler); needs a Leap token",
+    "hybrid-cqm": "Leap hybrid CQM solver (LeapHybridCQMSampler): one constraint per pattern, "
+    "no penalty strength; needs a Leap token",
+    "hybrid-nl": "Leap hybrid nonlinear solver (LeapHybridNLSampler) on the loss itself; "
+    "needs a Leap token",
     "mock-qpu": "offline MockDWaveSampler (Pegasus P16) through the same embedding, chain "
     "and ledger path as qpu",
 }
@@ -45,7 +52,7 @@ class LeapSampler(dimod.Sampler):
     """Leap sampler ``name`` ('qpu', 'qpu-clique', 'hybrid' or 'mock-qpu')."""
 
     def __init__(self, name: str) -> None:
-        if name not in DESCRIPTIONS:
+        if name not in DESCRIPTIONS or name in LeapModelSampler.KINDS:
             raise ValueError(f"unknown Leap sampler {name!r}")
         self.name = name
 
@@ -91,24 +98,109 @@ class LeapSampler(dimod.Sampler):
                 (np.zeros((num_reads, 0), dtype=np.int8), []), bqm, info=info
             )
         options = {"num_sweeps": num_sweeps, **params}
-        with tempfile.TemporaryDirectory() as store:
-            connection = connect(self.name, store=store, seed=seed, options=options)
-            try:
-                plan = make_plan(
-                    bqm,
-                    connection,
-                    self.name,
-                    num_reads=num_reads,
-                    seed=seed,
-                    params=params,
-                    cache_dir=None,
-                )
-                watch.lap("embedding_ns")
-                session = Session({"run_id": "direct", "plan": plan}, None, connection)
-                logical, report = sample_plan(bqm, plan, session)
-            finally:
-                connection.close()
-        watch.lap("sampling_ns")
+        logical, report = _submit_directly(self.name, bqm, num_reads, seed, params, options, watch)
         report["timing_us"] = logical.info.pop("qpu_timing", {})  # as the solver reports it
         logical.info.update({"timing": watch.timing(), "protocol": protocol, "qpu": report})
         return logical
+
+
+def _submit_directly(
+    name: str,
+    target: Any,
+    num_reads: int,
+    seed: int,
+    params: dict[str, Any],
+    options: dict[str, Any],
+    watch: Stopwatch,
+) -> tuple[dimod.SampleSet, dict[str, Any]]:
+    """Plan, submit, wait (no ledger: a scratch store for the mock); the planning time is
+    ``embedding_ns`` on the QPU, ``preprocessing_ns`` on a hybrid solver."""
+    with tempfile.TemporaryDirectory() as store:
+        connection = connect(name, store=store, seed=seed, options=options)
+        try:
+            plan = make_plan(
+                target,
+                connection,
+                name,
+                num_reads=num_reads,
+                seed=seed,
+                params=params,
+                cache_dir=None,
+            )
+            watch.lap("preprocessing_ns" if plan["category"] == "hybrid" else "embedding_ns")
+            session = Session({"run_id": "direct", "plan": plan}, None, connection)
+            logical, report = sample_plan(target, plan, session)
+        finally:
+            connection.close()
+    watch.lap("sampling_ns")
+    if plan["category"] == "hybrid":
+        report = {
+            "solver": plan["solver"],
+            "time_limit": plan["time_limit"],
+            "problem_ids": logical.info.pop("problem_ids", []),
+            "timing_us": logical.info.pop("qpu_timing", {}),
+        }
+    return logical, report
+
+
+class LeapModelSampler:
+    """A Leap hybrid solver for a constrained or nonlinear model: ``hybrid-cqm``
+    (``sample_cqm(cqm)``, LeapHybridCQMSampler) or ``hybrid-nl`` (``sample_nlm(model)``,
+    LeapHybridNLSampler). Called directly it submits and waits with no ledger; ``qanneal
+    solve`` goes through the ledger. ``num_reads`` is accepted and recorded, but a hybrid
+    solver returns the samples it found; ``seed`` is recorded (Leap takes none).
+    ``info["leap"]``: solver, ``time_limit``, problem ids and Leap's timing (µs)."""
+
+    KINDS: ClassVar[dict[str, str]] = {"hybrid-cqm": "cqm", "hybrid-nl": "nl"}
+
+    def __init__(self, name: str) -> None:
+        if name not in self.KINDS:
+            raise ValueError(f"unknown Leap model sampler {name!r}")
+        self.name = name
+        table: dict[str, list[str]] = {k: [] for k in ("num_reads", "seed", *parameter_names(name))}
+        self.parameters: dict[str, list[str]] = {}
+        self.cqm_parameters = table if name == "hybrid-cqm" else {}
+        self.nl_parameters = table if name == "hybrid-nl" else {}
+
+    @property
+    def properties(self) -> dict[str, Any]:
+        return {"name": self.name, "description": DESCRIPTIONS[self.name]}
+
+    def _sample(self, target: Any, num_reads: int, seed: int | None, **params: Any) -> Any:
+        check_num_reads(num_reads)
+        seed = draw_seed(seed)
+        given = {k: v for k, v in params.items() if v is not None}
+        watch = Stopwatch()
+        logical, report = _submit_directly(self.name, target, num_reads, seed, given, {}, watch)
+        protocol = {"sampler": self.name, "seed": seed, "num_reads": num_reads, **given}
+        logical.info.update({"timing": watch.timing(), "protocol": protocol, "leap": report})
+        return logical
+
+    def sample_cqm(
+        self,
+        cqm: dimod.ConstrainedQuadraticModel,
+        *,
+        num_reads: int = 10,
+        seed: int | None = None,
+        time_limit: float | None = None,
+        label: str | None = None,
+    ) -> dimod.SampleSet:
+        """The CQM solver's samples (objective as energy, ``is_satisfied``,
+        ``is_feasible``)."""
+        if self.name != "hybrid-cqm":
+            raise TypeError(f"sampler {self.name!r} takes nonlinear models (sample_nlm)")
+        return self._sample(cqm, num_reads, seed, time_limit=time_limit, label=label)
+
+    def sample_nlm(
+        self,
+        model: Any,
+        *,
+        num_reads: int = 10,
+        seed: int | None = None,
+        time_limit: float | None = None,
+        label: str | None = None,
+    ) -> dimod.SampleSet:
+        """The NL solver's states as an NL sample set (:mod:`qanneal.samplers.base`)."""
+        if self.name != "hybrid-nl":
+            raise TypeError(f"sampler {self.name!r} takes CQMs (sample_cqm)")
+        return self._sample(model, num_reads, seed, time_limit=time_limit, label=label)

@@ -2,18 +2,22 @@
 
 A registry entry names one sampler class (:mod:`qanneal.samplers.base` is the contract it
 follows) and declares what callers need to know without looking at names: the target
-kinds it samples (``native``: a model's own energy; ``bqm``; ``polynomial``), the native
+kinds it samples (``native``: a model's own energy; ``bqm``; ``polynomial``; ``cqm``: a
+constrained quadratic model; ``nl``: a dwave-optimization nonlinear model), the native
 model types it takes, its size limit per kind, whether ``num_sweeps`` is its budget and
 what a sweep costs in single-spin updates, whether its reads are an exhaustive
-enumeration, whether it goes through the Leap submissions ledger, and whether it spends
-billed QPU time. ``qanneal solve``, ``qanneal inspect`` and ``qanneal compare`` ask these;
-registering a sampler here also puts it through the conformance suite
+enumeration, whether it goes through the Leap submissions ledger, whether it spends
+billed QPU time, whether it returns exactly ``num_reads`` reads (a Leap hybrid solver
+returns the samples it found) and whether a seed reproduces its samples (not on Leap).
+``qanneal solve``, ``qanneal inspect`` and ``qanneal compare`` ask these; registering a
+sampler here also puts it through the conformance suite
 (``tests/samplers/test_conformance.py``).
 
 A polynomial formulation given to a sampler that samples BQMs but not polynomials is
-reduced to a BQM first (:func:`target_kind`); a ``cqm`` formulation goes to BQM samplers as
-its penalty form (dimod's ``cqm_to_bqm``), which exists for perceptrons (linear
-constraints) only. No sampler in this version takes ``nl`` (Leap's hybrid NL solver does).
+reduced to a BQM first (:func:`target_kind`); a ``cqm`` formulation goes to samplers that
+take CQMs as it is, and to BQM samplers as its penalty form (dimod's ``cqm_to_bqm``), which
+exists for perceptrons (linear constraints) only; an ``nl`` formulation goes only to
+samplers that take nonlinear models.
 
 Example:
     >>> get("sa").targets
@@ -33,6 +37,7 @@ from typing import Any
 from qanneal.errors import ResourceError, SamplerError
 from qanneal.samplers.base import parameters_for
 from qanneal.samplers.exact import MAX_EXACT_VARIABLES, ExactSampler
+from qanneal.samplers.exact.models import MAX_NL_VARIABLES
 from qanneal.samplers.ocean import OceanSampler
 from qanneal.samplers.pimc import PIMCSampler
 from qanneal.samplers.sa.sampler import AnnealingSampler
@@ -52,9 +57,10 @@ None — the sampler flips no spins (its sweeps are optimiser steps)."""
 
 def _leap(name: str) -> Callable[[], Any]:
     def factory() -> Any:
-        from qanneal.samplers.leap import LeapSampler  # lazy: imports dwave-system
+        # lazy: imports dwave-system
+        from qanneal.samplers.leap import LeapModelSampler, LeapSampler
 
-        return LeapSampler(name)
+        return LeapModelSampler(name) if name in LeapModelSampler.KINDS else LeapSampler(name)
 
     return factory
 
@@ -74,6 +80,8 @@ class SamplerEntry:
     exhaustive: bool = False  # reads are the lowest states of an enumeration
     via_leap: bool = False  # submitted through the Leap ledger (qanneal.leap.run)
     consumes_qpu: bool = False  # spends billed QPU / hybrid solver time
+    reads_as_asked: bool = True  # returns num_reads reads (a hybrid solver: what it found)
+    reproducible: bool = True  # the same seed gives the same samples (not a real QPU's)
 
     def create(self) -> Any:
         return self.factory()
@@ -86,33 +94,50 @@ class SamplerEntry:
         """A ResourceError when a target of ``kind`` with ``size`` variables is too large."""
         limit = self.limit(kind)
         if limit is not None and size > limit:
+            instead = {"cqm": "'hybrid-cqm'", "nl": "'hybrid-nl'"}.get(kind, "'sa' or 'pimc'")
             raise ResourceError(
                 f"sampler {self.name!r} takes at most {limit} variables and this {kind} target "
-                f"has {size}: use sampler 'sa' or 'pimc', or a smaller model"
+                f"has {size}: use sampler {instead}, or a smaller model"
             )
 
 
-def _kerberos() -> Any:
-    from qanneal.samplers.kerberos import KerberosSampler  # lazy: imports dwave-hybrid
+def _kerberos(on_leap: bool) -> Callable[[], Any]:
+    def factory() -> Any:
+        from qanneal.samplers.kerberos import KerberosSampler  # lazy: imports dwave-hybrid
 
-    return KerberosSampler()
+        if not on_leap:
+            return KerberosSampler()
+        from qanneal.leap.loop import CloudQPU
+
+        return KerberosSampler(CloudQPU())
+
+    return factory
 
 
 def _entries() -> tuple[SamplerEntry, ...]:
-    exact_limits = dict.fromkeys(("native", "bqm", "polynomial"), MAX_EXACT_VARIABLES)
-    leap = (
-        ("qpu", "D-Wave QPU through Leap, minorminer embedding (needs a Leap token)", True),
-        ("qpu-clique", "D-Wave QPU through Leap, clique embedding (needs a token)", True),
-        ("hybrid", "Leap hybrid BQM solver (needs a Leap token)", True),
-        ("mock-qpu", "offline MockDWaveSampler (Pegasus P16), same path as qpu", False),
+    exact_limits = dict.fromkeys(("native", "bqm", "polynomial", "cqm"), MAX_EXACT_VARIABLES)
+    exact_limits["nl"] = MAX_NL_VARIABLES
+    leap = (  # name, description, target kind, billed
+        ("qpu", "D-Wave QPU through Leap, minorminer embedding (needs a Leap token)", "bqm", True),
+        ("qpu-clique", "D-Wave QPU through Leap, clique embedding (needs a token)", "bqm", True),
+        ("hybrid", "Leap hybrid BQM solver (needs a Leap token)", "bqm", True),
+        (
+            "hybrid-cqm",
+            "Leap hybrid CQM solver: constraints, no penalty strengths (needs a Leap token)",
+            "cqm",
+            True,
+        ),
+        ("hybrid-nl", "Leap hybrid nonlinear solver (needs a Leap token)", "nl", True),
+        ("mock-qpu", "offline MockDWaveSampler (Pegasus P16), same path as qpu", "bqm", False),
     )
     return (
         SamplerEntry(
             "exact",
-            "exhaustive enumeration of the target's own variables (BQM, polynomial or a "
-            "model's weights): ground energy and degeneracy",
+            "exhaustive enumeration of the target's own variables (BQM, polynomial, a "
+            "model's weights, a CQM with feasibility, an NL model's binary decisions): ground "
+            "energy and degeneracy",
             ExactSampler,
-            ("native", "bqm", "polynomial"),
+            ("native", "bqm", "polynomial", "cqm", "nl"),
             native_models=AUGMENTED_MODELS,
             max_variables=exact_limits,
             has_sweeps=False,
@@ -166,25 +191,41 @@ def _entries() -> tuple[SamplerEntry, ...]:
             ("bqm",),
         ),
         SamplerEntry(
-            "kerberos-mock",
-            "QPU in the loop, offline: Kerberos-style dwave-hybrid decomposition (tabu, SA and "
-            "energy-impact subproblems) with the subproblems on MockDWaveSampler (Pegasus P16)",
-            _kerberos,
+            "kerberos",
+            "QPU in the loop: Kerberos-style dwave-hybrid decomposition (tabu, SA and "
+            "energy-impact subproblems) with every QPU subproblem through the Leap ledger "
+            "(needs a Leap token)",
+            _kerberos(True),
             ("bqm",),
             has_sweeps=False,
             sweep_cost=None,
+            via_leap=True,
+            consumes_qpu=True,
+            reproducible=False,
+        ),
+        SamplerEntry(
+            "kerberos-mock",
+            "QPU in the loop, offline: the same workflow and ledger path as kerberos, its "
+            "subproblems on MockDWaveSampler (Pegasus P16)",
+            _kerberos(False),
+            ("bqm",),
+            has_sweeps=False,
+            sweep_cost=None,
+            via_leap=True,
         ),
         *(
             SamplerEntry(
                 name,
                 description,
                 _leap(name),
-                ("bqm",),
+                (kind,),
                 has_sweeps=name == "mock-qpu",
                 via_leap=True,
                 consumes_qpu=billed,
+                reads_as_asked=not name.startswith("hybrid"),
+                reproducible=not billed,
             )
-            for name, description, billed in leap
+            for name, description, kind, billed in leap
         ),
     )
 
@@ -221,16 +262,18 @@ PENALTY_MODELS = ("perceptron",)
 
 
 def _fits(entry: SamplerEntry, kind: str, model: str | None) -> bool:
-    if target_kind(entry, kind) is None:
+    target = target_kind(entry, kind)
+    if target is None:
         return False
-    if kind == "cqm":
+    if kind == "cqm" and target == "bqm":  # the penalty form
         return model is None or model in PENALTY_MODELS
     return kind != "native" or model is None or model in entry.native_models
 
 
 def names_for(kind: str, model: str | None = None) -> list[str]:
-    """Names of the samplers that accept a formulation kind ('native', 'bqm' or
-    'polynomial'), and for native energies, a model type ('perceptron', 'binn', ...)."""
+    """Names of the samplers that accept a formulation kind ('native', 'bqm', 'polynomial',
+    'cqm' or 'nl'), and for native energies and CQMs, a model type ('perceptron', 'binn',
+    ...)."""
     return [name for name, entry in REGISTRY.items() if _fits(entry, kind, model)]
 
 

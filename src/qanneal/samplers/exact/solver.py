@@ -2,7 +2,8 @@
 
 :class:`ExactSampler` (registry name ``exact``) enumerates the variables of its target and
 nothing else: a BQM's variables, a polynomial's own variables (not its reduction to a
-BQM, which would add auxiliaries), or a native model's weights. States come in chunks
+BQM, which would add auxiliaries), a native model's weights, a CQM's variables or a nonlinear
+model's binary decisions (:mod:`qanneal.samplers.exact.models`). States come in chunks
 (:func:`qanneal._states.enumerate_states`, the integer's bit i is variable i) and only the
 ``num_reads`` lowest are kept, so memory stays O(chunk) whatever n is. ``info["exact"]``
 reports the ground energy and how many states reach it (the degeneracy), which tests and
@@ -26,7 +27,6 @@ import dimod
 import numpy as np
 
 from qanneal._states import enumerate_states
-from qanneal.errors import ResourceError
 from qanneal.models import BinaryModel
 from qanneal.samplers.base import (
     NativeSampler,
@@ -36,20 +36,30 @@ from qanneal.samplers.base import (
     current_control,
     sampler_info,
 )
+from qanneal.samplers.exact.models import (
+    MAX_EXACT_VARIABLES,
+    MAX_NL_VARIABLES,
+    NL_CHUNK,
+    Ground,
+    enumerate_cqm,
+    nl_energies,
+    too_many,
+)
 
-MAX_EXACT_VARIABLES = 24
 _CHUNK_ENTRIES = 2**22  # states × (variables or patterns × widest layer) per chunk
-_TOLERANCE = 1e-9
 
 # (first, states): the (k, n) ±1 int8 states of integers first, first + 1, ... -> (k,) energies
 EnergyFunction = Callable[[int, np.ndarray], np.ndarray]
 
 
 class ExactSampler(dimod.Sampler, dimod.PolySampler, NativeSampler):
-    """Exhaustive search over a BQM, a polynomial or a native model's weights (n ≤ 24)."""
+    """Exhaustive search over a BQM, a polynomial, a native model's weights or a CQM
+    (n ≤ 24), or a nonlinear model's binary decisions (n ≤ 20)."""
 
     parameters: ClassVar[dict[str, list[str]]] = {"num_reads": [], "seed": []}
     model_parameters: ClassVar[dict[str, list[str]]] = {"num_reads": [], "seed": []}
+    cqm_parameters: ClassVar[dict[str, list[str]]] = {"num_reads": [], "seed": []}
+    nl_parameters: ClassVar[dict[str, list[str]]] = {"num_reads": [], "seed": []}
     properties: ClassVar[dict[str, Any]] = {"max_variables": MAX_EXACT_VARIABLES}
 
     def sample(
@@ -82,6 +92,23 @@ class ExactSampler(dimod.Sampler, dimod.PolySampler, NativeSampler):
         width = max([model.num_inputs, *getattr(model, "hidden", [])])
         cost = max(1, model.num_patterns * width)
         return _enumerate(energies, list(model.variables), dimod.SPIN, num_reads, seed, cost)
+
+    def sample_cqm(
+        self, cqm: dimod.ConstrainedQuadraticModel, *, num_reads: int = 10, seed: int | None = None
+    ) -> dimod.SampleSet:
+        """The ``num_reads`` best states of a CQM: feasible ones by objective first (dimod's
+        CQM sample-set fields ``is_satisfied``, ``is_feasible``)."""
+        return enumerate_cqm(cqm, num_reads=num_reads, seed=seed)
+
+    def sample_nlm(
+        self, model: Any, *, num_reads: int = 10, seed: int | None = None
+    ) -> dimod.SampleSet:
+        """The ``num_reads`` lowest-objective states of a nonlinear model's binary decisions
+        (an NL sample set; the model's states are scratch space, left empty)."""
+        energies, n = nl_energies(model)
+        labels: list[Hashable] = list(range(n))
+        cost = _CHUNK_ENTRIES // NL_CHUNK  # the model holds NL_CHUNK states at a time
+        return _enumerate(energies, labels, dimod.BINARY, num_reads, seed, cost, "nl")
 
 
 def _labelled_energies(target: Any, labels: Sequence[Hashable]) -> EnergyFunction:
@@ -137,28 +164,24 @@ def _enumerate(
     num_reads: int,
     seed: int | None,
     cost_per_state: int = 0,
+    kind: str = "",
 ) -> dimod.SampleSet:
     num_reads, seed = check_num_reads(num_reads), check_seed(seed)
     n = len(labels)
-    if n > MAX_EXACT_VARIABLES:
-        raise ResourceError(
-            f"sampler 'exact' enumerates 2^n states and takes at most {MAX_EXACT_VARIABLES} "
-            f"variables; this target has {n}: use sampler 'sa' or a smaller model"
-        )
+    limit = MAX_NL_VARIABLES if kind == "nl" else MAX_EXACT_VARIABLES
+    if n > limit:
+        raise too_many(kind, n, limit)
     watch = Stopwatch()
     chunk = max(1, _CHUNK_ENTRIES // max(1, cost_per_state or n))
     best_states = np.empty((0, n), dtype=np.int8)
     best_energies = np.empty(0)
-    ground, degeneracy = np.inf, 0
+    ground = Ground()
     control = current_control()
     total = 2**n
     for first in range(0, total, chunk):
         states = enumerate_states(first, min(first + chunk, total), n)
         values = energies(first, states)
-        low = values.min()
-        if low < ground - _TOLERANCE:
-            ground, degeneracy = low, 0
-        degeneracy += int(np.sum(np.abs(values - ground) <= _TOLERANCE))
+        ground.update(values)
         keep = np.argsort(values, kind="stable")[:num_reads]
         best_states = np.vstack([best_states, states[keep]])
         best_energies = np.concatenate([best_energies, values[keep]])
@@ -170,7 +193,11 @@ def _enumerate(
         watch,
         {"method": "enumeration", "num_states": total},
         "exact",
-        {"ground_energy": float(ground), "ground_degeneracy": degeneracy, "num_states": total},
+        {
+            "ground_energy": ground.energy,
+            "ground_degeneracy": ground.degeneracy,
+            "num_states": total,
+        },
     )
     values = best_states if vartype is dimod.SPIN else (best_states + 1) // 2
     return dimod.SampleSet.from_samples(
