@@ -20,9 +20,10 @@ What is measured
     Parts (``--parts``):
 
     * ``defaults`` — what a user gets: ``PIMCSampler().sample(bqm, num_reads=R,
-      num_sweeps=S, trotter=M)`` with nothing else (the rule ``energy-scale``: β and Γ from
-      the flip energies, local moves) against ``SQASampler().sample(model, num_reads=1,
-      num_sweeps=S, trotter=M)`` at OpenJij's defaults. Headline: qanneal's wall time over
+      num_sweeps=S, trotter=M)`` with nothing else (the rule ``energy-ramp``: β rising and
+      Γ falling, both from the flip energies, local moves; ``bqm_beta.py`` chose it)
+      against ``SQASampler().sample(model, num_reads=1, num_sweeps=S, trotter=M)`` at
+      OpenJij's defaults. Headline: qanneal's wall time over
       the fastest OpenJij configuration's (target ≤ 0.5 on the QUBO) and the success
       shares (target: qanneal's at least as high). qanneal also runs on one numba thread
       (``qanneal 1T``): on a loaded machine a parallel call waits for its slowest thread,
