@@ -14,6 +14,14 @@ because no substitution can touch more than every term of degree ≥ 3:
 
 The per-substitution penalties of qanneal's own methods are usually much smaller.
 
+**Not reproducible across processes.** dimod takes the next pair from a Python set of
+frozensets, and its product variables are strings (``"u*v"``), so among equally common
+pairs the choice follows Python's per-process string hashing: the same polynomial can get a
+different number of auxiliaries in another process (29–39 for one perceptron polynomial in
+benchmarks/README.md, *precision*; integer labels do not help once a product exists). Set
+``PYTHONHASHSEED`` when a reference run must be repeated exactly; qanneal's own methods do
+not depend on it.
+
 Example:
     >>> import dimod
     >>> from qanneal.reduce import to_bqm
