@@ -74,6 +74,8 @@ def test_bqm_polynomial_and_binn_rules_scale_with_the_flip_energies():
     quenched = pimc_protocol(Target("bqm", 7, flips, None, np.array([0.0, 2.0, 3.0, 40.0])))
     assert quenched.gamma == (3.0, 0.005, "linear")  # the median flip energy at the minima
     assert quenched.beta_start == pytest.approx(1 / 3.0)  # 1 / that median
+    tiny = pimc_protocol(Target("bqm", 7, flips, None, np.array([0.001])))  # q < m / 256
+    assert tiny.beta_start == tiny.beta == 256 / 0.5  # held at the end, never falling
     flat = pimc_protocol(Target("bqm", 3, np.zeros(6)))
     assert flat.gamma == (1.0, 0.01, "linear") and (flat.beta_start, flat.beta) == (1.0, 256.0)
 

@@ -24,13 +24,13 @@ Rules
     random states alone give penalty-dominated scales hundreds of times larger on a slack
     QUBO), to m/100, 1000 sweeps, local + cluster moves.
     ``energy-ramp`` (``pimc`` on a BQM or a polynomial): M = 16, β rises linearly over the
-    sweeps from 1/q (a typical flip near the minima accepted with probability 1/e) to
-    256/m (frozen: the last sweeps are a quench, as OpenJij's schedule ends at β = 5),
-    while Γ falls linearly from q to m/100; 1000 sweeps, local moves only (the most per
-    second on BQMs: benchmarks/README.md, PIMC moves). A fixed ``beta`` given instead
-    holds β there. Tuned on slack QUBOs and ±J glasses of seeds 10–19, it replaced the
-    earlier ``energy-scale`` rule (β fixed at ln 100 / m, which left reads thermal at the
-    end) after beating it on seeds 20–39: benchmarks/README.md, "The default β on BQMs".
+    sweeps from 1/q (a typical flip near the minima accepted with probability 1/e; at most
+    the end value) to 256/m (frozen: the last sweeps are a quench, as OpenJij's schedule
+    ends at β = 5), while Γ falls linearly from q to m/100; 1000 sweeps, local moves only
+    (the most per second on BQMs: benchmarks/README.md, PIMC moves). A fixed ``beta`` given
+    instead holds β there. Tuned on slack QUBOs and ±J glasses of seeds 10–19, it replaced
+    the earlier ``energy-scale`` rule (β fixed at ln 100 / m, which left reads thermal at
+    the end) after beating it on seeds 20–39: benchmarks/README.md, "The default β on BQMs".
     ``paper`` (``pimc`` with ``protocol="paper"``): Baldassi–Zecchina as published —
     M = 32, β = 32, Γ 2.5 → 0.01 in 30 stages, τ = 100 sweeps of rejection-free (RRRMC)
     moves, 20 final classical sweeps.
@@ -210,7 +210,7 @@ def _energy_scale_rule(target: Target) -> PIMCProtocol:
         num_sweeps=1000,
         final_classical_sweeps=0,
         moves=("local",),
-        beta_start=1.0 / typical,
+        beta_start=min(1.0 / typical, RAMP_END / low),  # never a falling ramp
     )
 
 
