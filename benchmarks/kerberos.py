@@ -33,6 +33,7 @@ import json
 import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -54,23 +55,35 @@ CONFIGURATIONS: dict[str, dict[str, Any]] = {
     "weak-classical": {"convergence": 10, "sa_sweeps": 1000, "tabu_restarts": 10},
     # Kerberos's defaults with QPU subproblems through the hardware emulation
     "default-noisy": {"noise": True},
+    # the mock's substitute annealer with 10x the sweeps (does the sweep budget limit it?)
+    "mock-10k": {"mock_sweeps": 10_000},
+    # other subproblem selections (issue 18, follow-up): dwave-hybrid's other traversals,
+    # energy order without rolling, smaller subproblems, and whole moves (RepairDecomposer)
+    "pfs": {"decomposer": "pfs"},
+    "energy": {"decomposer": "energy"},
+    "energy-static": {"decomposer": "energy-static"},
+    "size-20": {"max_subproblem_size": 20},
+    "repair": {"decomposer": "repair"},
+    "repair-100": {"decomposer": "repair", "max_subproblem_size": 100},
 }
 
 
-def run_configuration(name: str, reads: int) -> dict[str, Any]:
+def run_configuration(name: str, seeds: list[int], role: str) -> dict[str, Any]:
     problem = qanneal.load_problem(PROBLEM)
     bqm = problem.bqm()
     settings = dict(CONFIGURATIONS[name])
     noisy = settings.pop("noise", False)
-    qpu = MockQPU(noise=HardwareNoiseComposite() if noisy else None)
+    sweeps = settings.pop("mock_sweeps", 1000)
+    qpu = MockQPU(num_sweeps=sweeps, noise=HardwareNoiseComposite() if noisy else None)
     sampler = KerberosSampler(qpu)
     runs = []
-    for seed in range(reads):
+    for seed in seeds:
         start = time.perf_counter()
         sampleset = sampler.sample(bqm, num_reads=1, seed=seed, energy_threshold=0.0, **settings)
         seconds = time.perf_counter() - start
         weights, energies, _ = problem.readout(sampleset, "bqm")
         report = sampleset.info["kerberos"]
+        repair = report["reads"][0].get("repair")
         runs.append(
             {
                 "seed": seed,
@@ -83,6 +96,16 @@ def run_configuration(name: str, reads: int) -> dict[str, Any]:
                 "subproblem_sizes": report["subproblem_sizes"],
                 "max_chain_length": report["max_chain_length"],
                 "chain_break_fraction": report["chain_break_fraction"],
+                "repair": None
+                if repair is None
+                else {
+                    "moves": repair["moves"],
+                    "median_move_size": float(np.median(repair["move_sizes"]))
+                    if repair["move_sizes"]
+                    else 0.0,
+                    "repair_improving": repair["repair_improving"],
+                    "qpu_beyond_repair": repair["qpu_beyond_repair"],
+                },
             }
         )
         print(
@@ -94,14 +117,22 @@ def run_configuration(name: str, reads: int) -> dict[str, Any]:
         branch: sum(r["improvements"][branch] for r in runs) for branch in ("tabu", "sa", "qpu")
     }
     total = sum(improvements.values())
+    sizes = [r["subproblem_sizes"]["mean"] for r in runs if r["qpu_subproblems"]]
     return {
         "configuration": name,
+        "role": role,
+        "seeds": seeds,
+        "commit": git_commit(),
+        "dirty": git_dirty(),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "settings": CONFIGURATIONS[name],
-        "reads": reads,
+        "reads": len(seeds),
         "success_share": float(np.mean([r["train_errors"] == 0 for r in runs])),
         "improvements": improvements,
         "qpu_improvement_share": improvements["qpu"] / total if total else 0.0,
         "qpu_subproblems": sum(r["qpu_subproblems"] for r in runs),
+        "mean_subproblem_size": float(np.mean(sizes)) if sizes else 0.0,
+        "qpu_beyond_repair": sum(r["repair"]["qpu_beyond_repair"] for r in runs if r["repair"]),
         "median_seconds": float(np.median([r["seconds"] for r in runs])),
         "runs": runs,
     }
@@ -109,27 +140,54 @@ def run_configuration(name: str, reads: int) -> dict[str, Any]:
 
 def print_table(record: dict[str, Any]) -> None:
     print(
-        f"{'configuration':<16}{'success':>10}{'QPU subproblems':>17}"
+        f"{'role':<11}{'configuration':<16}{'success':>10}{'QPU subproblems':>17}"
         f"{'improvements tabu/sa/qpu':>26}{'QPU share':>11}{'median s':>10}"
     )
     for row in record["results"]:
         imp = row["improvements"]
         print(
-            f"{row['configuration']:<16}{row['success_share']:>10.2f}"
+            f"{row.get('role', 'evaluation'):<11}{row['configuration']:<16}"
+            f"{row['success_share']:>10.2f}"
             f"{row['qpu_subproblems']:>17}{imp['tabu']:>12}/{imp['sa']}/{imp['qpu']:<11}"
             f"{row['qpu_improvement_share']:>11.2f}{row['median_seconds']:>10.1f}"
         )
     print(f"wrote {record['result_path']}")
 
 
+SEED_SETS = {"tuning": list(range(10)), "evaluation": list(range(20, 40))}
+"""Run seeds: configurations are compared on the tuning seeds and a choice is checked on the
+held-out evaluation seeds."""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--reads", type=int, default=20, help="runs per configuration")
+    parser.add_argument(
+        "--role",
+        choices=list(SEED_SETS),
+        default="evaluation",
+        help="seed set: tuning 0-9, evaluation 20-39 (held out)",
+    )
+    parser.add_argument("--reads", type=int, help="only the first READS seeds of the set")
     parser.add_argument(
         "--configs", nargs="+", default=list(CONFIGURATIONS), choices=list(CONFIGURATIONS)
     )
+    parser.add_argument(
+        "--output", type=Path, default=RESULT_PATH, help="JSON record (results merged in)"
+    )
+    parser.add_argument(
+        "--merge", nargs="*", type=Path, default=[], help="fold these records' results in"
+    )
     parser.add_argument("--json", action="store_true", help="print the JSON record")
     args = parser.parse_args(argv)
+    seeds = SEED_SETS[args.role][: args.reads]
+    fresh = [run_configuration(name, seeds, args.role) for name in args.configs]
+    kept: dict[tuple[str, str], dict[str, Any]] = {}
+    for path in [args.output, *args.merge]:  # earlier results, newest last
+        if path.exists():
+            for row in json.loads(path.read_text())["results"]:
+                kept[(row["configuration"], row.get("role", "evaluation"))] = row
+    for row in fresh:
+        kept[(row["configuration"], row["role"])] = row
     record = {
         "benchmark": "kerberos",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -138,12 +196,12 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "versions": versions("qanneal", "dimod", "dwave-hybrid", "dwave-system", "numpy"),
         "problem": str(PROBLEM.relative_to(ROOT)),
-        "evaluation_seeds": list(range(args.reads)),
-        "tuning_seeds": [],
-        "results": [run_configuration(name, args.reads) for name in args.configs],
-        "result_path": str(RESULT_PATH.relative_to(ROOT)),
+        "tuning_seeds": SEED_SETS["tuning"],
+        "evaluation_seeds": SEED_SETS["evaluation"],
+        "results": sorted(kept.values(), key=lambda r: (r["role"], r["configuration"])),
+        "result_path": str(args.output.resolve().relative_to(ROOT)),
     }
-    write_atomically(RESULT_PATH, record)
+    write_atomically(args.output, record)
     if args.json:
         print(json.dumps(record, indent=2))
     else:

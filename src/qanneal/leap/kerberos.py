@@ -103,11 +103,12 @@ class QPUBranch(hybrid.traits.SubproblemSampler, hybrid.traits.SISO, hybrid.Runn
 
 
 class BranchArgMin(hybrid.traits.NotValidated, hybrid.Runnable):
-    """hybrid.ArgMin that also counts which branch lowered the energy."""
+    """hybrid.ArgMin that also counts which branch lowered the energy (and, with a
+    :class:`RepairDecomposer`, the QPU improvements below its best move's energy)."""
 
-    def __init__(self, tally: dict[str, Any]) -> None:
+    def __init__(self, tally: dict[str, Any], repair: RepairDecomposer | None = None) -> None:
         super().__init__()
-        self.tally = tally
+        self.tally, self.repair = tally, repair
 
     def next(self, states: Any, **runopts: Any) -> Any:
         energies = [float(s.samples.first.energy) for s in states]
@@ -115,15 +116,134 @@ class BranchArgMin(hybrid.traits.NotValidated, hybrid.Runnable):
         self.tally["iterations"] += 1
         if energies[best] < energies[0] - 1e-9 * max(1.0, abs(energies[0])):
             self.tally["improvements"][BRANCHES[best]] += 1
+            moved = self.repair.best if self.repair is not None else None
+            if BRANCHES[best] == "qpu" and self.repair is not None:
+                tol = 1e-9 * max(1.0, abs(energies[best]))
+                beyond = moved is None or energies[best] < moved - tol
+                self.repair.report["qpu_beyond_repair"] += int(beyond)
         return states[best]
+
+
+class RepairDecomposer(hybrid.traits.ProblemDecomposer, hybrid.traits.SISO, hybrid.Runnable):
+    """Subproblems that contain whole moves (``decomposer = "repair"``).
+
+    A move starts from one variable: flip it, hold it, and let a short seeded tabu search
+    repair the rest of the problem from the current state; the move is that variable and
+    every variable the repair changed. Candidates are taken in order of increasing flip
+    energy (the cheapest flips first: at a local minimum the likeliest starts of an
+    improving compound move), rolling: a variable already tried is skipped until the state
+    changes. Whole moves are added while they fit in ``size`` (at most ``candidates``
+    tries); the rest is filled with the cheapest flips. Formulation-agnostic; on a slack
+    QUBO a weight flip's repair re-encodes the slack bits of every pattern it touches,
+    which energy impact does not select (benchmarks/README.md, section *kerberos*).
+
+    ``report`` counts the moves whose repair alone already lowered the energy
+    (``repair_improving``), so a QPU improvement can be told from one the decomposer had
+    already found.
+
+    Example:
+        >>> import dimod, numpy as np
+        >>> bqm = dimod.generators.ran_r(1, 12, seed=4)
+        >>> state = hybrid.State.from_sample(dict.fromkeys(bqm.variables, 1), bqm)
+        >>> report = {}
+        >>> split = RepairDecomposer(6, np.random.default_rng(0), report).run(state).result()
+        >>> split.subproblem.num_variables, report["moves"] >= 1
+        (6, True)
+    """
+
+    def __init__(
+        self,
+        size: int,
+        rng: np.random.Generator,
+        report: dict[str, Any],
+        *,
+        candidates: int = 8,
+        restarts: int = 0,
+    ) -> None:
+        super().__init__()
+        self.size, self.rng, self.report = size, rng, report
+        self.candidates, self.restarts = candidates, restarts
+        self._tried: set[Any] = set()
+        self._energy: float | None = None
+        report.update(moves=0, move_sizes=[], repair_improving=0, qpu_beyond_repair=0)
+        self.best: float | None = None  # energy after the best move of the last split
+
+    def next(self, state: Any, **runopts: Any) -> Any:
+        bqm, first = state.problem, state.samples.first
+        sample, energy = first.sample, float(first.energy)
+        if energy != self._energy:  # a new state: every variable is a candidate again
+            self._tried.clear()
+            self._energy = energy
+        cheapest = [v for _, v in sorted(hybrid.utils.flip_energy_gains(bqm, sample))]
+        if len(self._tried) >= len(cheapest):
+            self._tried.clear()
+        chosen: list[Any] = []
+        best = np.inf
+        for variable in [v for v in cheapest if v not in self._tried][: self.candidates]:
+            self._tried.add(variable)
+            move = self._move(bqm, sample, variable)
+            best = min(best, move[1])
+            self.report["moves"] += 1
+            self.report["move_sizes"].append(len(move[0]))
+            if len(set(chosen) | move[0]) <= self.size:
+                chosen.extend(v for v in move[0] if v not in chosen)
+            if len(chosen) >= self.size:
+                break
+        if best < energy - 1e-9 * max(1.0, abs(energy)):
+            self.report["repair_improving"] += 1
+        self.best = None if best == np.inf else best
+        chosen.extend(v for v in cheapest if v not in chosen)
+        variables = chosen[: self.size]
+        return state.updated(subproblem=hybrid.utils.bqm_induced_by(bqm, variables, sample))
+
+    def _move(self, bqm: dimod.BQM, sample: Any, variable: Any) -> tuple[set[Any], float]:
+        """(variables a flip of ``variable`` and its repair change, the energy after it)."""
+        rest = bqm.copy()
+        flipped = (-sample[variable]) if bqm.vartype is dimod.SPIN else 1 - sample[variable]
+        rest.fix_variable(variable, flipped)
+        if not rest.num_variables:
+            return {variable}, float(rest.offset)
+        start = dimod.SampleSet.from_samples_bqm({v: sample[v] for v in rest.variables}, rest)
+        repaired = (
+            TabuSampler()
+            .sample(
+                rest,
+                initial_states=start,
+                num_reads=1,
+                timeout=None,  # type: ignore[arg-type]
+                num_restarts=self.restarts,
+                seed=int(self.rng.integers(2**31)),
+            )
+            .first
+        )
+        changed = {v for v in rest.variables if repaired.sample[v] != sample[v]}
+        return {variable} | changed, float(repaired.energy)
+
+
+DECOMPOSERS = ("bfs", "pfs", "energy", "energy-static", "repair")
+"""``decomposer``: dwave-hybrid's ``EnergyImpactDecomposer`` with rolling breadth-first,
+priority-first or plain energy-order traversal, energy order without rolling, or
+:class:`RepairDecomposer`."""
+
+
+def _decomposer(
+    settings: dict[str, Any], rng: np.random.Generator, tally: dict[str, Any]
+) -> hybrid.Runnable:
+    size, kind = settings["max_subproblem_size"], settings.get("decomposer", "bfs")
+    if kind == "repair":  # its own stream, drawn only here: the other decomposers draw none
+        tally["repair"] = {}
+        return RepairDecomposer(size, np.random.default_rng(rng.integers(2**63)), tally["repair"])
+    if kind == "energy-static":
+        return hybrid.EnergyImpactDecomposer(size=size, rolling=False, traversal="energy")
+    return hybrid.EnergyImpactDecomposer(
+        size=size, rolling=True, rolling_history=0.3, traversal=kind
+    )
 
 
 def _workflow(
     qpu: SubproblemQPU, settings: dict[str, Any], rng: np.random.Generator, tally: dict[str, Any]
 ) -> Any:
-    decompose = hybrid.EnergyImpactDecomposer(
-        size=settings["max_subproblem_size"], rolling=True, rolling_history=0.3, traversal="bfs"
-    )
+    decompose = _decomposer(settings, rng, tally)
     quantum = decompose | QPUBranch(qpu) | hybrid.SplatComposer()
     if settings["race"]:
         branches = hybrid.Race(
@@ -143,7 +263,8 @@ def _workflow(
         )
     threshold = settings["energy_threshold"]
     return hybrid.Loop(
-        branches | BranchArgMin(tally),
+        branches
+        | BranchArgMin(tally, decompose if isinstance(decompose, RepairDecomposer) else None),
         max_iter=settings["max_iter"],
         convergence=settings["convergence"],
         terminate=None if threshold is None else (lambda energy: energy <= threshold),

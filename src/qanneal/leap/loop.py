@@ -23,7 +23,7 @@ estimated by the solver's timing model for ``qpu_reads`` reads on all its qubits
 
 Example (offline, on the mock QPU):
     >>> sorted(set(PARAMETERS) - {"label"})[:3]
-    ['convergence', 'embedding', 'energy_threshold']
+    ['convergence', 'decomposer', 'embedding']
     >>> kerberos_settings({"max_iter": 5})["max_iter"], kerberos_settings({})["race"]
     (5, False)
 """
@@ -36,6 +36,7 @@ import dimod
 
 from qanneal.errors import SamplerError
 from qanneal.leap import embedding as emb
+from qanneal.leap.kerberos import DECOMPOSERS
 from qanneal.leap.subproblems import EMBEDDINGS
 
 NAMES = ("kerberos", "kerberos-mock")
@@ -51,6 +52,7 @@ DEFAULTS: dict[str, Any] = {
     "tabu_timeout": 500,
     "race": False,
     "embedding": "clique",
+    "decomposer": "bfs",
 }
 """The workflow's settings and their defaults (dwave-hybrid Kerberos's own, and tabu
 restarts in place of its timeout, so that a seed reproduces a run)."""
@@ -84,6 +86,10 @@ def check_settings(settings: dict[str, Any]) -> None:
     if settings["embedding"] not in EMBEDDINGS:
         raise SamplerError(
             f"embedding = {settings['embedding']!r} is not one of {', '.join(EMBEDDINGS)}"
+        )
+    if settings.get("decomposer", "bfs") not in DECOMPOSERS:
+        raise SamplerError(
+            f"decomposer = {settings['decomposer']!r} is not one of {', '.join(DECOMPOSERS)}"
         )
 
 

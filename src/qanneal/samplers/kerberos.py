@@ -13,8 +13,10 @@ per subproblem (:mod:`qanneal.leap.loop`).
 
 Defaults are dwave-hybrid Kerberos's own: ``sa_sweeps`` 10 000, ``qpu_reads`` 100,
 ``max_subproblem_size`` 50 (capped at the QPU's largest clique), ``max_iter`` 100,
-``convergence`` 3; tabu stops after ``tabu_restarts`` = 100 restarts (about Kerberos's
-500 ms on a 281-variable slack QUBO), so that a seed reproduces a run.
+``convergence`` 3, ``decomposer`` ``"bfs"`` (energy impact, rolling, breadth first; the
+others are in :data:`qanneal.leap.kerberos.DECOMPOSERS`); tabu stops after
+``tabu_restarts`` = 100 restarts (about Kerberos's 500 ms on a 281-variable slack QUBO), so
+that a seed reproduces a run.
 
 ``info``: ``timing`` (``embedding_ns``: embedding searches; ``sampling_ns``: the rest),
 ``protocol`` (every setting, the seed, the QPU) and ``kerberos`` (QPU subproblems: count,
@@ -81,6 +83,7 @@ class KerberosSampler(dimod.Sampler):
         tabu_timeout: int = 500,
         race: bool = False,
         embedding: str = "clique",
+        decomposer: str = "bfs",
         pegasus_size: int = 16,
     ) -> dimod.SampleSet:
         """``num_reads`` runs of the loop, each from a random state; one sample per run."""
