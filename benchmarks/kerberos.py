@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         "tuning_seeds": SEED_SETS["tuning"],
         "evaluation_seeds": SEED_SETS["evaluation"],
         "results": sorted(kept.values(), key=lambda r: (r["role"], r["configuration"])),
-        "result_path": str(args.output.resolve().relative_to(ROOT)),
+        "result_path": str(args.output.resolve()).removeprefix(f"{ROOT}/"),
     }
     write_atomically(args.output, record)
     if args.json:
