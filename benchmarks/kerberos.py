@@ -35,16 +35,21 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
+import dimod
 import numpy as np
 from _common import ROOT, git_commit, git_dirty, machine, versions, write_atomically
+from dwave.samplers import SimulatedAnnealingSampler, TabuSampler
 
 import qanneal
+from qanneal.leap import kerberos
 from qanneal.leap.noise import HardwareNoiseComposite
-from qanneal.leap.subproblems import MockQPU
+from qanneal.leap.subproblems import MockQPU, SubproblemQPU
 from qanneal.samplers.kerberos import KerberosSampler
 
 RESULT_PATH = ROOT / "benchmarks" / "results" / "kerberos.json"
+STUDY_PATH = ROOT / "benchmarks" / "results" / "kerberos-subproblems.json"
 PROBLEM = ROOT / "problems" / "perceptron-random-slack.toml"
 CONFIGURATIONS: dict[str, dict[str, Any]] = {
     # Kerberos's defaults (dwave-hybrid), tabu as 100 restarts
@@ -154,6 +159,124 @@ def print_table(record: dict[str, Any]) -> None:
     print(f"wrote {record['result_path']}")
 
 
+def _exact_minimum(bqm: dimod.BQM) -> float:
+    """The minimum energy of a small BQM by enumeration (2^16 states at a time)."""
+    binary = bqm.binary
+    order = list(binary.variables)
+    linear, (rows, cols, values), offset = binary.to_numpy_vectors(variable_order=order)
+    n, low = len(order), min(len(order), 16)
+    block = ((np.arange(2**low)[:, None] >> np.arange(low)) & 1).astype(np.float64)
+    best = np.inf
+    for high in range(2 ** (n - low)):
+        tail = ((high >> np.arange(n - low)) & 1).astype(np.float64)
+        states = np.hstack([block, np.broadcast_to(tail, (len(block), n - low))])
+        energies = states @ linear + (states[:, rows] * states[:, cols]) @ values + offset
+        best = min(best, float(energies.min()))
+    return best
+
+
+def _recorded_subproblems(size: int, seeds: list[int]) -> list[tuple[dimod.BQM, float]]:
+    """(subproblem, its energy at the current state) for every QPU subproblem that runs of
+    the default workflow (subproblem size ``size``) draw, seeds as in ``run_configuration``."""
+    seen: list[tuple[dimod.BQM, float]] = []
+
+    class Recording(kerberos.QPUBranch):
+        def next(self, state: Any, **runopts: Any) -> Any:
+            current = state.samples.first.sample
+            sub = state.subproblem
+            seen.append((sub, float(sub.energy({v: current[v] for v in sub.variables}))))
+            return super().next(state, **runopts)
+
+    bqm = qanneal.load_problem(PROBLEM).bqm()
+    with patch.object(kerberos, "QPUBranch", Recording):
+        for seed in seeds:
+            KerberosSampler(MockQPU()).sample(
+                bqm, seed=seed, energy_threshold=0.0, max_subproblem_size=size
+            )
+    return seen
+
+
+STUDY_SAMPLERS = {
+    # name: (mock sweeps or None for SA on the logical subproblem, chain-strength factor)
+    "mock 1000 sweeps": (1000, 1.0),
+    "mock 10000 sweeps": (10_000, 1.0),
+    "mock chains x0.5": (1000, 0.5),
+    "mock chains x2": (1000, 2.0),
+    "SA, no embedding, 1000 sweeps": (None, 1.0),
+}
+
+
+def subproblem_study(sizes: list[int], seeds: list[int], per_size: int) -> list[dict[str, Any]]:
+    """Reason (2): the mock QPU's answer against the subproblem's minimum, for subproblems
+    the workflow draws. The minimum is exact up to 22 variables, else the best of a long
+    tabu (10 × 100 restarts), a long SA (20 × 10 000 sweeps) and every sampler tried."""
+    rows = []
+    for size in sizes:
+        recorded = _recorded_subproblems(size, seeds)
+        picks = np.unique(np.linspace(0, len(recorded) - 1, min(per_size, len(recorded))))
+        samplers = {
+            name: None
+            if sweeps is None
+            else SubproblemQPU(
+                MockQPU(num_sweeps=sweeps)(1), num_reads=100, chain_strength_factor=factor
+            )
+            for name, (sweeps, factor) in STUDY_SAMPLERS.items()
+        }
+        for k in picks.astype(int):
+            sub, current = recorded[k]
+            found = {}
+            for name, qpu in samplers.items():
+                answer = (
+                    SimulatedAnnealingSampler().sample(sub, num_reads=100, num_sweeps=1000, seed=2)
+                    if qpu is None
+                    else qpu.sample(sub)
+                )
+                found[name] = float(answer.first.energy)
+            if sub.num_variables <= 22:
+                minimum, exact = _exact_minimum(sub), True
+            else:
+                long_tabu = TabuSampler().sample(
+                    sub,
+                    num_reads=20,
+                    timeout=None,
+                    num_restarts=200,
+                    seed=1,  # type: ignore[arg-type]
+                )
+                long_sa = SimulatedAnnealingSampler().sample(
+                    sub, num_reads=20, num_sweeps=10_000, seed=1
+                )
+                minimum = min(
+                    float(long_tabu.first.energy), float(long_sa.first.energy), *found.values()
+                )
+                exact = False
+            rows.append(
+                {
+                    "size": sub.num_variables,
+                    "index": int(k),
+                    "of": len(recorded),
+                    "current": current,
+                    "minimum": minimum,
+                    "exact": exact,
+                    "found": found,
+                }
+            )
+            print(f"  study size {size} #{k}: {rows[-1]}", file=sys.stderr)
+    return rows
+
+
+def print_study(rows: list[dict[str, Any]]) -> None:
+    print(f"{'size':>5}{'n':>4}{'improving':>11}  " + "  ".join(f"{n:>30}" for n in STUDY_SAMPLERS))
+    for size in sorted({r["size"] for r in rows}, reverse=True):
+        group = [r for r in rows if r["size"] == size]
+        improving = sum(r["minimum"] < r["current"] - 1e-6 for r in group)
+        hits = [
+            f"{sum(r['found'][n] <= r['minimum'] + 1e-6 for r in group)}/{len(group)} at min, "
+            f"gap {np.mean([r['found'][n] - r['minimum'] for r in group]):.0f}"
+            for n in STUDY_SAMPLERS
+        ]
+        print(f"{size:>5}{len(group):>4}{improving:>11}  " + "  ".join(f"{h:>30}" for h in hits))
+
+
 SEED_SETS = {"tuning": list(range(10)), "evaluation": list(range(20, 40))}
 """Run seeds: configurations are compared on the tuning seeds and a choice is checked on the
 held-out evaluation seeds."""
@@ -178,8 +301,30 @@ def main(argv: list[str] | None = None) -> int:
         "--merge", nargs="*", type=Path, default=[], help="fold these records' results in"
     )
     parser.add_argument("--json", action="store_true", help="print the JSON record")
+    parser.add_argument("--per-size", type=int, default=8, help="subproblems per size (study)")
+    parser.add_argument(
+        "--subproblem-study",
+        nargs="*",
+        type=int,
+        metavar="SIZE",
+        help="instead: the mock's answers against the minima of subproblems of these sizes",
+    )
     args = parser.parse_args(argv)
     seeds = SEED_SETS[args.role][: args.reads]
+    if args.subproblem_study:
+        study = {
+            "benchmark": "kerberos-subproblems",
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "commit": git_commit(),
+            "dirty": git_dirty(),
+            "machine": machine(),
+            "run_seeds": seeds,
+            "rows": subproblem_study(args.subproblem_study, seeds, args.per_size),
+        }
+        out = args.output if args.output != RESULT_PATH else STUDY_PATH
+        write_atomically(out, study)
+        print_study(study["rows"])
+        return 0
     fresh = [run_configuration(name, seeds, args.role) for name in args.configs]
     kept: dict[tuple[str, str], dict[str, Any]] = {}
     for path in [args.output, *args.merge]:  # earlier results, newest last
