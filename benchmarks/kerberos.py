@@ -209,7 +209,7 @@ STUDY_SAMPLERS = {
 def subproblem_study(sizes: list[int], seeds: list[int], per_size: int) -> list[dict[str, Any]]:
     """Reason (2): the mock QPU's answer against the subproblem's minimum, for subproblems
     the workflow draws. The minimum is exact up to 22 variables, else the best of a long
-    tabu (10 × 100 restarts), a long SA (20 × 10 000 sweeps) and every sampler tried."""
+    tabu (20 × 200 restarts), a long SA (20 × 10 000 sweeps) and every sampler tried."""
     rows = []
     for size in sizes:
         recorded = _recorded_subproblems(size, seeds)
@@ -238,9 +238,9 @@ def subproblem_study(sizes: list[int], seeds: list[int], per_size: int) -> list[
                 long_tabu = TabuSampler().sample(
                     sub,
                     num_reads=20,
-                    timeout=None,
+                    timeout=None,  # type: ignore[arg-type]
                     num_restarts=200,
-                    seed=1,  # type: ignore[arg-type]
+                    seed=1,
                 )
                 long_sa = SimulatedAnnealingSampler().sample(
                     sub, num_reads=20, num_sweeps=10_000, seed=1
