@@ -74,6 +74,7 @@ CONFIGURATIONS: dict[str, dict[str, Any]] = {
 
 
 def run_configuration(name: str, seeds: list[int], role: str) -> dict[str, Any]:
+    commit, dirty, date = git_commit(), git_dirty(), datetime.now(UTC).isoformat(timespec="seconds")
     problem = qanneal.load_problem(PROBLEM)
     bqm = problem.bqm()
     settings = dict(CONFIGURATIONS[name])
@@ -127,9 +128,9 @@ def run_configuration(name: str, seeds: list[int], role: str) -> dict[str, Any]:
         "configuration": name,
         "role": role,
         "seeds": seeds,
-        "commit": git_commit(),
-        "dirty": git_dirty(),
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": commit,  # at the start: the code that ran
+        "dirty": dirty,
+        "date": date,
         "settings": CONFIGURATIONS[name],
         "reads": len(seeds),
         "success_share": float(np.mean([r["train_errors"] == 0 for r in runs])),
