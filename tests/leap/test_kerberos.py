@@ -10,6 +10,7 @@ from qanneal.errors import SamplerError
 from qanneal.leap.kerberos import (
     BRANCHES,
     BranchArgMin,
+    RepairDecomposer,
     run_read,
     subproblem_qpu,
 )
@@ -63,3 +64,34 @@ def test_an_improvement_is_credited_to_the_branch_that_made_it():
     argmin.run(states(-1, -1, 1, -1)).result()  # ties with the input: no improvement
     argmin.run(states(1, -1, -1, 1)).result()  # tabu and sa tie: the earlier one, tabu
     assert tally == {"iterations": 3, "improvements": {"tabu": 1, "sa": 0, "qpu": 1}}
+
+
+def test_an_unknown_decomposer_is_named():
+    with pytest.raises(SamplerError, match="decomposer = 'dfs'"):
+        check_settings({**SETTINGS, "decomposer": "dfs"})
+
+
+@pytest.mark.parametrize("decomposer", ["pfs", "energy-static", "repair"])
+def test_every_decomposer_replays_from_its_seed(decomposer):
+    bqm = dimod.generators.ran_r(1, 14, seed=5)
+    settings = {**SETTINGS, "decomposer": decomposer}
+    runs = []
+    for _ in range(2):
+        qpu = subproblem_qpu(MockQPU(pegasus_size=3), settings, seed=4)
+        sample, read = run_read(bqm, qpu, settings, np.random.default_rng(7))
+        runs.append((sample.tolist(), read["energy"], read["improvements"], read.get("repair")))
+        assert all(call["size"] == settings["max_subproblem_size"] for call in read["qpu_calls"])
+    assert runs[0] == runs[1]
+
+
+def test_a_repair_subproblem_holds_a_whole_move():
+    # a ferromagnetic chain at its minimum: the cheapest flip, the end 'd', is repaired by
+    # flipping c, b and a after it (all −1: −2.5, above the minimum −3.5, so not improving)
+    bqm = dimod.BQM({"a": -0.5}, {("a", "b"): -1.0, ("b", "c"): -1.0, ("c", "d"): -1.0}, 0, "SPIN")
+    state = hybrid.State.from_sample({"a": 1, "b": 1, "c": 1, "d": 1}, bqm)
+    report: dict = {}
+    decomposer = RepairDecomposer(4, np.random.default_rng(0), report, candidates=1)
+    sub = decomposer.run(state).result().subproblem
+    assert set(sub.variables) == {"a", "b", "c", "d"}
+    assert report["moves"] == 1 and report["move_sizes"] == [4]
+    assert report["repair_improving"] == 0 and decomposer.best == pytest.approx(-2.5)
