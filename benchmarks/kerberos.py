@@ -293,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--reads", type=int, help="only the first READS seeds of the set")
     parser.add_argument(
-        "--configs", nargs="+", default=list(CONFIGURATIONS), choices=list(CONFIGURATIONS)
+        "--configs", nargs="*", default=list(CONFIGURATIONS), choices=list(CONFIGURATIONS)
     )
     parser.add_argument(
         "--output", type=Path, default=RESULT_PATH, help="JSON record (results merged in)"
@@ -326,14 +326,26 @@ def main(argv: list[str] | None = None) -> int:
         write_atomically(out, study)
         print_study(study["rows"])
         return 0
-    fresh = [run_configuration(name, seeds, args.role) for name in args.configs]
     kept: dict[tuple[str, str], dict[str, Any]] = {}
     for path in [args.output, *args.merge]:  # earlier results, newest last
         if path.exists():
             for row in json.loads(path.read_text())["results"]:
                 kept[(row["configuration"], row.get("role", "evaluation"))] = row
-    for row in fresh:
+    for name in args.configs:  # the record is written after each configuration
+        row = run_configuration(name, seeds, args.role)
         kept[(row["configuration"], row["role"])] = row
+        record = write_record(args.output, kept)
+    if not args.configs:
+        record = write_record(args.output, kept)
+    if args.json:
+        print(json.dumps(record, indent=2))
+    else:
+        print_table(record)
+    return 0
+
+
+def write_record(output: Path, kept: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
+    """Write the record of these results (atomically) and return it."""
     record = {
         "benchmark": "kerberos",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -345,14 +357,10 @@ def main(argv: list[str] | None = None) -> int:
         "tuning_seeds": SEED_SETS["tuning"],
         "evaluation_seeds": SEED_SETS["evaluation"],
         "results": sorted(kept.values(), key=lambda r: (r["role"], r["configuration"])),
-        "result_path": str(args.output.resolve()).removeprefix(f"{ROOT}/"),
+        "result_path": str(output.resolve()).removeprefix(f"{ROOT}/"),
     }
-    write_atomically(args.output, record)
-    if args.json:
-        print(json.dumps(record, indent=2))
-    else:
-        print_table(record)
-    return 0
+    write_atomically(output, record)
+    return record
 
 
 if __name__ == "__main__":
