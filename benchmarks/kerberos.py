@@ -70,6 +70,9 @@ CONFIGURATIONS: dict[str, dict[str, Any]] = {
     "size-20": {"max_subproblem_size": 20},
     "repair": {"decomposer": "repair"},
     "repair-100": {"decomposer": "repair", "max_subproblem_size": 100},
+    "repair-20": {"decomposer": "repair", "max_subproblem_size": 20},
+    # repair moves of at most 30 variables, mock substitute with 10x the sweeps
+    "repair-30-10k": {"decomposer": "repair", "max_subproblem_size": 30, "mock_sweeps": 10_000},
 }
 
 

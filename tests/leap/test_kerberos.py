@@ -85,8 +85,9 @@ def test_every_decomposer_replays_from_its_seed(decomposer):
 
 
 def test_a_repair_subproblem_holds_a_whole_move():
-    # a ferromagnetic chain at its minimum: the cheapest flip, the end 'd', is repaired by
-    # flipping c, b and a after it (all −1: −2.5, above the minimum −3.5, so not improving)
+    # a ferromagnetic chain at its minimum: the first candidate, a middle spin (degree 2),
+    # is repaired by flipping the other three after it (all −1: −2.5, above the minimum
+    # −3.5, so not an improving move)
     bqm = dimod.BQM({"a": -0.5}, {("a", "b"): -1.0, ("b", "c"): -1.0, ("c", "d"): -1.0}, 0, "SPIN")
     state = hybrid.State.from_sample({"a": 1, "b": 1, "c": 1, "d": 1}, bqm)
     report: dict = {}

@@ -129,13 +129,14 @@ class RepairDecomposer(hybrid.traits.ProblemDecomposer, hybrid.traits.SISO, hybr
 
     A move starts from one variable: flip it, hold it, and let a short seeded tabu search
     repair the rest of the problem from the current state; the move is that variable and
-    every variable the repair changed. Candidates are taken in order of increasing flip
-    energy (the cheapest flips first: at a local minimum the likeliest starts of an
-    improving compound move), rolling: a variable already tried is skipped until the state
-    changes. Whole moves are added while they fit in ``size`` (at most ``candidates``
-    tries); the rest is filled with the cheapest flips. Formulation-agnostic; on a slack
-    QUBO a weight flip's repair re-encodes the slack bits of every pattern it touches,
-    which energy impact does not select (benchmarks/README.md, section *kerberos*).
+    every variable the repair changed. Candidates are taken in order of decreasing degree
+    (a variable coupled to many others starts a compound move that single flips cannot
+    make), ties broken by increasing flip energy (the cheapest first), rolling: a variable
+    already tried is skipped until the state changes. Whole moves are added while they fit
+    in ``size`` (at most ``candidates`` tries); the rest is filled in the same order.
+    Formulation-agnostic; on a slack QUBO the candidates are the weights (coupled to every
+    variable) and a weight flip's repair re-encodes the slack bits of the patterns it
+    touches, which energy impact does not select (benchmarks/README.md, *kerberos*).
 
     ``report`` counts the moves whose repair alone already lowered the energy
     (``repair_improving``), so a QPU improvement can be told from one the decomposer had
@@ -174,7 +175,8 @@ class RepairDecomposer(hybrid.traits.ProblemDecomposer, hybrid.traits.SISO, hybr
         if energy != self._energy:  # a new state: every variable is a candidate again
             self._tried.clear()
             self._energy = energy
-        cheapest = [v for _, v in sorted(hybrid.utils.flip_energy_gains(bqm, sample))]
+        gains = {v: gain for gain, v in hybrid.utils.flip_energy_gains(bqm, sample)}
+        cheapest = sorted(gains, key=lambda v: (-bqm.degree(v), gains[v]))
         if len(self._tried) >= len(cheapest):
             self._tried.clear()
         chosen: list[Any] = []
