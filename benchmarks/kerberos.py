@@ -122,12 +122,7 @@ def run_configuration(name: str, seeds: list[int], role: str) -> dict[str, Any]:
             f"{seconds:.1f} s, improvements {report['improvements']}",
             file=sys.stderr,
         )
-    improvements = {
-        branch: sum(r["improvements"][branch] for r in runs) for branch in ("tabu", "sa", "qpu")
-    }
-    total = sum(improvements.values())
-    sizes = [r["subproblem_sizes"]["mean"] for r in runs if r["qpu_subproblems"]]
-    return {
+    head = {
         "configuration": name,
         "role": role,
         "seeds": seeds,
@@ -135,7 +130,19 @@ def run_configuration(name: str, seeds: list[int], role: str) -> dict[str, Any]:
         "dirty": dirty,
         "date": date,
         "settings": CONFIGURATIONS[name],
-        "reads": len(seeds),
+    }
+    return {**head, **summarise(runs)}
+
+
+def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Success, improvements per branch, QPU share and subproblems over these runs."""
+    improvements = {
+        branch: sum(r["improvements"][branch] for r in runs) for branch in ("tabu", "sa", "qpu")
+    }
+    total = sum(improvements.values())
+    sizes = [r["subproblem_sizes"]["mean"] for r in runs if r["qpu_subproblems"]]
+    return {
+        "reads": len(runs),
         "success_share": float(np.mean([r["train_errors"] == 0 for r in runs])),
         "improvements": improvements,
         "qpu_improvement_share": improvements["qpu"] / total if total else 0.0,
@@ -295,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         help="seed set: tuning 0-9, evaluation 20-39 (held out)",
     )
     parser.add_argument("--reads", type=int, help="only the first READS seeds of the set")
+    parser.add_argument("--seeds", nargs="+", type=int, help="only these seeds of the set")
     parser.add_argument(
         "--configs", nargs="*", default=list(CONFIGURATIONS), choices=list(CONFIGURATIONS)
     )
@@ -315,6 +323,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     seeds = SEED_SETS[args.role][: args.reads]
+    if args.seeds:
+        if set(args.seeds) - set(seeds):
+            parser.error(f"--seeds must be among the {args.role} seeds {seeds}")
+        seeds = args.seeds
     if args.subproblem_study:
         study = {
             "benchmark": "kerberos-subproblems",
@@ -333,7 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     for path in [args.output, *args.merge]:  # earlier results, newest last
         if path.exists():
             for row in json.loads(path.read_text())["results"]:
-                kept[(row["configuration"], row.get("role", "evaluation"))] = row
+                key = (row["configuration"], row.get("role", "evaluation"))
+                kept[key] = _combined(kept[key], row) if key in kept else row
     for name in args.configs:  # the record is written after each configuration
         row = run_configuration(name, seeds, args.role)
         kept[(row["configuration"], row["role"])] = row
@@ -345,6 +358,22 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print_table(record)
     return 0
+
+
+def _combined(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """One result from two of the same configuration and role on other seeds (a run split
+    over processes); the same seeds twice: the second replaces the first."""
+    if set(first["seeds"]) & set(second["seeds"]):
+        return second
+    if (first["commit"], first["settings"]) != (second["commit"], second["settings"]):
+        raise SystemExit(f"{first['configuration']}: parts from other commits or settings")
+    runs = sorted(first["runs"] + second["runs"], key=lambda r: r["seed"])
+    return {
+        **summarise(runs),
+        **{k: first[k] for k in ("configuration", "role", "commit", "settings", "date")},
+        "dirty": first["dirty"] or second["dirty"],
+        "seeds": [r["seed"] for r in runs],
+    }
 
 
 def write_record(output: Path, kept: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:

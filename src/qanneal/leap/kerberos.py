@@ -232,7 +232,7 @@ def _decomposer(
     settings: dict[str, Any], rng: np.random.Generator, tally: dict[str, Any]
 ) -> hybrid.Runnable:
     size, kind = settings["max_subproblem_size"], settings.get("decomposer", "bfs")
-    if kind == "repair":  # its own stream, drawn only here: the other decomposers draw none
+    if kind == "repair":  # its own stream, drawn after the classical branches' seeds
         tally["repair"] = {}
         return RepairDecomposer(size, np.random.default_rng(rng.integers(2**63)), tally["repair"])
     if kind == "energy-static":
@@ -245,6 +245,12 @@ def _decomposer(
 def _workflow(
     qpu: SubproblemQPU, settings: dict[str, Any], rng: np.random.Generator, tally: dict[str, Any]
 ) -> Any:
+    classical: list[Any] = []
+    if not settings["race"]:  # drawn first: every decomposer leaves tabu and SA their seeds
+        classical = [
+            SeededTabu(settings["tabu_restarts"], np.random.default_rng(rng.integers(2**63))),
+            SeededAnnealing(settings["sa_sweeps"], np.random.default_rng(rng.integers(2**63))),
+        ]
     decompose = _decomposer(settings, rng, tally)
     quantum = decompose | QPUBranch(qpu) | hybrid.SplatComposer()
     if settings["race"]:
@@ -257,12 +263,7 @@ def _workflow(
             quantum,
         )
     else:
-        branches = hybrid.Parallel(
-            hybrid.Identity(),
-            SeededTabu(settings["tabu_restarts"], np.random.default_rng(rng.integers(2**63))),
-            SeededAnnealing(settings["sa_sweeps"], np.random.default_rng(rng.integers(2**63))),
-            quantum,
-        )
+        branches = hybrid.Parallel(hybrid.Identity(), *classical, quantum)
     threshold = settings["energy_threshold"]
     return hybrid.Loop(
         branches
