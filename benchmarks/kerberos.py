@@ -71,6 +71,7 @@ CONFIGURATIONS: dict[str, dict[str, Any]] = {
     "repair": {"decomposer": "repair"},
     "repair-100": {"decomposer": "repair", "max_subproblem_size": 100},
     "repair-20": {"decomposer": "repair", "max_subproblem_size": 20},
+    "repair-30": {"decomposer": "repair", "max_subproblem_size": 30},
     # repair moves of at most 30 variables, mock substitute with 10x the sweeps
     "repair-30-10k": {"decomposer": "repair", "max_subproblem_size": 30, "mock_sweeps": 10_000},
 }
