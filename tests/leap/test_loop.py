@@ -84,11 +84,15 @@ def test_every_subproblem_is_a_ledger_submission(kerberos_mock: Path, out: Path)
     assert plan["submissions"] == 3 * 4 and plan["settings"]["max_iter"] == 4
 
 
+@pytest.mark.parametrize("decomposer", ["bfs", "repair"])
 def test_interrupted_run_is_replayed_by_fetch(
-    kerberos_mock: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+    kerberos_mock: Path, out: Path, monkeypatch: pytest.MonkeyPatch, decomposer: str
 ) -> None:
     """Ctrl-C while the third subproblem is on the (mock) QPU: the run stays pending; fetch
-    replays the loop, takes the three answers the mock already has and sends the rest."""
+    replays the loop, takes the three answers the mock already has and sends the rest (with
+    the default decomposer and with the repair decomposer, whose tabu repairs are seeded)."""
+    text = kerberos_mock.read_text(encoding="utf-8")
+    kerberos_mock.write_text(text + f'decomposer = "{decomposer}"\n', encoding="utf-8")
     original = mock._MockSubmitted.result
     calls = {"n": 0}
 
