@@ -138,9 +138,11 @@ class RepairDecomposer(hybrid.traits.ProblemDecomposer, hybrid.traits.SISO, hybr
     variable) and a weight flip's repair re-encodes the slack bits of the patterns it
     touches, which energy impact does not select (benchmarks/README.md, *kerberos*).
 
-    ``report`` counts the moves whose repair alone already lowered the energy
-    (``repair_improving``), so a QPU improvement can be told from one the decomposer had
-    already found.
+    ``report`` counts the moves tried (``moves``, their sizes in ``move_sizes``) and the
+    splits where a repair alone already lowered the energy (``repair_improving``);
+    :class:`BranchArgMin` adds ``qpu_beyond_repair``, the QPU improvements below the best
+    move's energy, so a QPU improvement can be told from one the decomposer had already
+    found (and discarded: only its variables go on).
 
     Example:
         >>> import dimod, numpy as np
@@ -176,12 +178,12 @@ class RepairDecomposer(hybrid.traits.ProblemDecomposer, hybrid.traits.SISO, hybr
             self._tried.clear()
             self._energy = energy
         gains = {v: gain for gain, v in hybrid.utils.flip_energy_gains(bqm, sample)}
-        cheapest = sorted(gains, key=lambda v: (-bqm.degree(v), gains[v]))
-        if len(self._tried) >= len(cheapest):
+        order = sorted(gains, key=lambda v: (-bqm.degree(v), gains[v]))
+        if len(self._tried) >= len(order):
             self._tried.clear()
         chosen: list[Any] = []
         best = np.inf
-        for variable in [v for v in cheapest if v not in self._tried][: self.candidates]:
+        for variable in [v for v in order if v not in self._tried][: self.candidates]:
             self._tried.add(variable)
             move = self._move(bqm, sample, variable)
             best = min(best, move[1])
@@ -194,7 +196,7 @@ class RepairDecomposer(hybrid.traits.ProblemDecomposer, hybrid.traits.SISO, hybr
         if best < energy - 1e-9 * max(1.0, abs(energy)):
             self.report["repair_improving"] += 1
         self.best = None if best == np.inf else best
-        chosen.extend(v for v in cheapest if v not in chosen)
+        chosen.extend(v for v in order if v not in chosen)
         variables = chosen[: self.size]
         return state.updated(subproblem=hybrid.utils.bqm_induced_by(bqm, variables, sample))
 
