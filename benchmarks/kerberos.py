@@ -4,26 +4,39 @@ not fit the chip, with mock QPU subproblems.
 What is measured
     The instance is ``problems/perceptron-random-slack.toml`` (random perceptron N = 101,
     α = 0.3: 281 binary variables, 22 959 couplings; above a Pegasus P16's largest clique of
-    180). For each configuration, ``--reads`` runs of the Kerberos-style loop, each from a
-    random state, with seeds 0 … reads−1 of ``KerberosSampler.sample`` (one read per seed,
-    so every run is reproducible on its own). QPU subproblems go to the offline
-    ``MockQPU`` (MockDWaveSampler on Pegasus P16, simulated annealing as substitute, 1000
-    sweeps), optionally through the hardware emulation of ``qanneal.leap.noise`` (Advantage
-    ranges, σ_h = 0.05, σ_J = 0.035, β = 6.1). ``energy_threshold = 0`` in every
-    configuration: the slack QUBO's energy is 0 exactly when every pattern is stored, so the
-    loop stops there (a property of the formulation, not a tuned value).
+    180). For each configuration, one run of the Kerberos-style loop per seed, each from a
+    random state (one read per ``KerberosSampler.sample`` call, so every run is
+    reproducible on its own): tuning seeds 0…9 or held-out evaluation seeds 20…39
+    (``--role``). The configurations differ from ``default`` in the QPU subproblem only
+    (decomposer, size, mock sweeps), and every decomposer leaves tabu and SA the same
+    seeds, so runs of one seed are paired: they differ only where the QPU branch won. QPU
+    subproblems go to the offline ``MockQPU`` (MockDWaveSampler on Pegasus P16, simulated
+    annealing as substitute, 1000 sweeps unless ``mock_sweeps``), optionally through the
+    hardware emulation of ``qanneal.leap.noise`` (Advantage ranges, σ_h = 0.05,
+    σ_J = 0.035, β = 6.1). ``energy_threshold = 0`` in every configuration: the slack
+    QUBO's energy is 0 exactly when every pattern is stored, so the loop stops there (a
+    property of the formulation, not a tuned value).
 
     Per run: training errors of the decoded weights, energy, iterations, QPU subproblems
-    (count, sizes, chain lengths and breaks) and which branch made each improvement.
-    Success share = runs with zero training errors / runs. Nothing is tuned: the
-    configurations are Kerberos's defaults and two variations named in ``CONFIGURATIONS``.
+    (count, sizes, chain lengths and breaks), which branch made each improvement, and with
+    the repair decomposer its moves and the QPU improvements beyond them. Success share =
+    runs with zero training errors / runs. Each result records the commit and tree state
+    its process started from.
+
+    ``--subproblem-study SIZE ...`` instead records the QPU subproblems that runs of the
+    default workflow at each size draw and compares the mock's answer (1000 or 10 000
+    sweeps, chain strength × 0.5, 1 or 2) and SA on the logical subproblem with its minimum.
 
 How to run (from the repository root)
-    python benchmarks/kerberos.py [--reads 20] [--configs default patient weak-classical]
-        [--json]
+    python benchmarks/kerberos.py [--role tuning|evaluation] [--seeds S ...] [--reads N]
+        [--configs NAME ...] [--output PATH] [--merge PATH ...] [--json]
+    python benchmarks/kerberos.py --role tuning --reads 2 --subproblem-study 50 30 20
 
-It takes about 3–6 minutes per configuration on 2 cores, prints a table and writes
-``benchmarks/results/kerberos.json`` atomically. Exit status 0.
+A run takes 10–150 s on 2 shared cores (``repair-30-10k`` and ``mock-10k`` the slowest); the
+script prints a table and writes ``benchmarks/results/kerberos.json`` (the study:
+``kerberos-subproblems.json``) atomically, merging earlier results of other
+configurations; parts of one configuration run in several processes (``--seeds``) merge
+with ``--merge``. Exit status 0.
 """
 
 from __future__ import annotations
