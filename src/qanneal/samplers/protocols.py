@@ -19,7 +19,11 @@ Rules
     are rescaled by the smallest non-zero flip energy seen.
     ``binn-ramp`` (``pimc`` on a BiNN): the ``energy-ramp`` schedule below on the native
     energy — M = 16, β rising linearly from 1/q to 256/m while Γ falls linearly from q to
-    m/100, 1000 sweeps, local moves only. It replaced ``binn-quantum`` (β fixed at ln 100 / m,
+    m/100, 1000 sweeps, local moves only. Here and below m is the smallest non-zero flip
+    energy at a few random states and q the median flip energy at zero-temperature minima
+    (a short quench from the random states: the scale of the barriers an anneal ends
+    among; random states alone give penalty-dominated scales hundreds of times larger on a
+    slack QUBO). It replaced ``binn-quantum`` (β fixed at ln 100 / m,
     Γ the same, local + cluster moves) after solving 192 of 200 reads on held-out teacher
     BiNNs where that solved 81, in 0.42× its time (benchmarks/README.md, "The default β
     on BiNNs").
