@@ -67,10 +67,21 @@ def test_bqm_polynomial_and_binn_rules_scale_with_the_flip_energies():
     assert bqm.gamma == (8.0, 0.005, "linear") and bqm.gamma_stages is None
     polynomial = pimc_protocol(Target("polynomial", 7, flips))
     assert polynomial.rule == "energy-ramp" and polynomial.moves == ("local",)
-    binn = pimc_protocol(Target("binn", 7, flips))
-    assert binn.rule == "binn-quantum" and binn.moves == ("local", "cluster")
-    assert binn.beta == pytest.approx(math.log(100) / 0.5) and binn.beta_start is None
-    assert (binn.betas() == binn.beta).all()
+    binn = pimc_protocol(Target("binn", 7, flips, 3))
+    assert (binn.rule, binn.trotter, binn.num_sweeps, binn.moves) == (
+        "binn-ramp",
+        16,
+        1000,
+        ("local",),
+    )
+    assert (binn.beta_start, binn.beta) == (1 / 8.0, 256 / 0.5)  # as the BQM's: q = 8, m = 0.5
+    assert binn.gamma == (8.0, 0.005, "linear")
+    assert binn.betas()[0] == 1 / 8.0 and binn.betas()[-1] == 256 / 0.5
+    # a BiNN's errors loss: flips of 1 and 2 at random states, of 1, 1 and 3 when quenched
+    errors = pimc_protocol(
+        Target("binn", 9, np.array([0.0, 1.0, -2.0]), 3, np.array([1.0, -1.0, 3.0]))
+    )
+    assert (errors.beta_start, errors.beta, errors.gamma) == (1.0, 256.0, (1.0, 0.01, "linear"))
     quenched = pimc_protocol(Target("bqm", 7, flips, None, np.array([0.0, 2.0, 3.0, 40.0])))
     assert quenched.gamma == (3.0, 0.005, "linear")  # the median flip energy at the minima
     assert quenched.beta_start == pytest.approx(1 / 3.0)  # 1 / that median
@@ -159,7 +170,7 @@ def test_samplers_record_the_protocol_they_ran():
     assert PIMCSampler().sample(bqm, num_reads=1, seed=1).info["protocol"]["moves"] == ["local"]
     binn = BinaryNeuralNetwork(3, np.ones((4, 3)), np.array([1, -1, 1, 1]), hidden=[3])
     info = PIMCSampler().sample_model(binn, num_reads=1, num_sweeps=5, seed=1).info
-    assert info["protocol"]["rule"] == "binn-quantum"
+    assert info["protocol"]["rule"] == "binn-ramp" and info["protocol"]["moves"] == ["local"]
 
 
 def test_solve_records_and_prints_the_protocol(tmp_path):
