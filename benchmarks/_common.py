@@ -161,6 +161,29 @@ def split_seeds(tuning: list[int], evaluation: list[int]) -> dict[str, list[int]
     return {"tuning": list(tuning), "evaluation": list(evaluation)}
 
 
+HELD_OUT_PARTS = ("tune", "evaluate")
+
+
+def held_out_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--parts tune evaluate`` with disjoint instance seeds: ``--tune-seeds`` (10–19) for
+    the part that chooses, ``--eval-seeds`` (20–39) for the part that judges."""
+    parser.add_argument("--parts", nargs="+", choices=HELD_OUT_PARTS, default=["tune"])
+    parser.add_argument("--tune-seeds", nargs="+", type=int, default=list(range(10, 20)))
+    parser.add_argument("--eval-seeds", nargs="+", type=int, default=list(range(20, 40)))
+
+
+def part_seeds(args: argparse.Namespace, part: str) -> list[int]:
+    """The instance seeds of ``part`` (see :func:`held_out_arguments`)."""
+    return list(args.tune_seeds if part == "tune" else args.eval_seeds)
+
+
+def check_held_out(args: argparse.Namespace) -> str | None:
+    """``--quick``: one seed of each set. Never an error (the ``check`` of run_main)."""
+    if args.quick:
+        args.tune_seeds, args.eval_seeds = args.tune_seeds[:1], args.eval_seeds[:1]
+    return None
+
+
 def log(message: str) -> None:
     """Progress on stderr (the table or JSON goes to stdout)."""
     print(message, file=sys.stderr, flush=True)

@@ -53,6 +53,13 @@ class Instance:
             weights = 2 * weights - 1
         return [int(self.model.errors(w.astype(np.int8))) for w in weights]
 
+    def hits(self, samples: np.ndarray, lowest: float) -> list[bool]:
+        """Success per read: zero training errors on a perceptron, else an energy within
+        1e-6 of ``lowest`` (the best known energy)."""
+        if self.model is not None:
+            return [e == 0 for e in self.errors(samples)]
+        return list(np.abs(self.energies(samples) - lowest) <= 1e-6)
+
 
 def perceptron_instance(inputs: int, alpha: float, seed: int) -> Instance:
     data = random_patterns(inputs, round(alpha * inputs), seed=seed)

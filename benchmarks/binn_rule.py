@@ -50,7 +50,17 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from _common import Benchmark, common_parser, log, run_main, split_seeds
+from _common import (
+    HELD_OUT_PARTS,
+    Benchmark,
+    check_held_out,
+    common_parser,
+    held_out_arguments,
+    log,
+    part_seeds,
+    run_main,
+    split_seeds,
+)
 
 from qanneal.models import BinaryNeuralNetwork, datasets
 from qanneal.samplers import AnnealingSampler, PIMCSampler
@@ -61,7 +71,6 @@ from qanneal.samplers.protocols import Target
 
 NAME = "binn_rule"
 PACKAGES = ("qanneal", "dimod", "numba", "numpy")
-PARTS = ("tune", "evaluate")
 TROTTER = 16
 CLUSTER = ("local", "cluster")
 
@@ -199,7 +208,7 @@ def run(bench: Benchmark) -> int:
     bench.record["rules"] = {name: RULE_TEXT[name] for name in args.rules}
     warm_up(args)
     for part in args.parts:
-        seeds = args.tune_seeds if part == "tune" else args.eval_seeds
+        seeds = part_seeds(args, part)
         record = bench.record.setdefault(part, {"rules": args.rules, "instances": []})
         for seed in seeds:
             log(f"[{part}] seed {seed}")
@@ -212,7 +221,7 @@ def run(bench: Benchmark) -> int:
 
 
 def print_table(record: dict[str, Any]) -> None:
-    for part in PARTS:
+    for part in HELD_OUT_PARTS:
         if part not in record:
             continue
         seeds = record["seeds"]["tuning" if part == "tune" else "evaluation"]
@@ -225,10 +234,8 @@ def print_table(record: dict[str, Any]) -> None:
 
 def parser() -> Any:
     parser = common_parser(__doc__)
-    parser.add_argument("--parts", nargs="+", choices=PARTS, default=["tune"])
+    held_out_arguments(parser)
     parser.add_argument("--rules", nargs="+", choices=list(RULES), default=list(RULES))
-    parser.add_argument("--tune-seeds", nargs="+", type=int, default=list(range(10, 20)))
-    parser.add_argument("--eval-seeds", nargs="+", type=int, default=list(range(20, 40)))
     parser.add_argument("--inputs", type=int, default=15)
     parser.add_argument("--hidden", type=int, default=3)
     parser.add_argument("--patterns", type=int, default=30)
@@ -238,8 +245,7 @@ def parser() -> Any:
 
 
 def check(args: Any) -> str | None:
-    if args.quick:
-        args.tune_seeds, args.eval_seeds = args.tune_seeds[:1], args.eval_seeds[:1]
+    check_held_out(args)
     if min(args.inputs, args.hidden, args.patterns, args.reads, args.sweeps) < 1:
         return "inputs, hidden, patterns, reads and sweeps must be >= 1"
     return None

@@ -58,7 +58,17 @@ from typing import Any
 
 import _peers
 import numpy as np
-from _common import Benchmark, common_parser, log, run_main, split_seeds
+from _common import (
+    HELD_OUT_PARTS,
+    Benchmark,
+    check_held_out,
+    common_parser,
+    held_out_arguments,
+    log,
+    part_seeds,
+    run_main,
+    split_seeds,
+)
 from _peers import Instance, Run
 
 from qanneal.samplers.pimc.driver import compile_probe, flip_energies, quenched_flip_energies
@@ -73,7 +83,6 @@ except ImportError:  # reported by run()
 
 NAME = "bqm_beta"
 PACKAGES = ("qanneal", "openjij", "dwave-samplers", "dimod", "numba", "numpy")
-PARTS = ("tune", "evaluate")
 KINDS = ("perceptron", "spin_glass")
 CALL = {"num_reads": 10, "num_sweeps": 500, "trotter": 16}
 
@@ -178,10 +187,7 @@ def score(inst: Instance, runs: dict[str, Run], floor: float | None) -> dict[str
     lowest = min([float(e.min()) for e in energies.values()] + ([floor] if floor else []))
     rows: dict[str, Any] = {}
     for name, run in runs.items():
-        if inst.model is not None:
-            hits = [e == 0 for e in inst.errors(run.samples)]
-        else:
-            hits = list(np.abs(energies[name] - lowest) <= 1e-6)
+        hits = inst.hits(run.samples, lowest)
         rows[name] = {
             "successes": int(sum(hits)),
             "reads": len(hits),
@@ -261,7 +267,7 @@ def run(bench: Benchmark) -> int:
     for kind in KINDS:  # compile outside every measurement
         run_rule(instance(kind, 0), 0, (1.0, 1.0, 0.01))
     for part in args.parts:
-        seeds = args.tune_seeds if part == "tune" else args.eval_seeds
+        seeds = part_seeds(args, part)
         peers = part == "evaluate" or args.openjij
         rules = args.rules or (list(RULES) if part == "tune" else ["energy-scale"])
         record = bench.record.setdefault(part, {"rules": rules, "instances": {}})
@@ -278,7 +284,7 @@ def run(bench: Benchmark) -> int:
 
 
 def print_table(record: dict[str, Any]) -> None:
-    for part in PARTS:
+    for part in HELD_OUT_PARTS:
         if part not in record:
             continue
         for kind, summary in record[part].get("summary", {}).items():
@@ -294,9 +300,7 @@ def print_table(record: dict[str, Any]) -> None:
 
 def parser() -> Any:
     parser = common_parser(__doc__)
-    parser.add_argument("--parts", nargs="+", choices=PARTS, default=["tune"])
-    parser.add_argument("--tune-seeds", nargs="+", type=int, default=list(range(10, 20)))
-    parser.add_argument("--eval-seeds", nargs="+", type=int, default=list(range(20, 40)))
+    held_out_arguments(parser)
     parser.add_argument("--calls", type=int, default=1, help="calls per instance and rule")
     parser.add_argument("--openjij", action="store_true", help="OpenJij in the tune part too")
     parser.add_argument(
@@ -305,11 +309,5 @@ def parser() -> Any:
     return parser
 
 
-def check(args: Any) -> str | None:
-    if args.quick:
-        args.tune_seeds, args.eval_seeds = args.tune_seeds[:1], args.eval_seeds[:1]
-    return None
-
-
 if __name__ == "__main__":
-    sys.exit(run_main(NAME, parser(), run, print_table, PACKAGES, check=check))
+    sys.exit(run_main(NAME, parser(), run, print_table, PACKAGES, check=check_held_out))

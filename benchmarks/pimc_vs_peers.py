@@ -96,10 +96,7 @@ def score(inst: Instance, runs: dict[str, Run]) -> dict[str, dict[str, Any]]:
     lowest = min(float(e.min()) for e in energies.values())
     rows = {}
     for name, run in runs.items():
-        if inst.model is not None:
-            hits = [e == 0 for e in inst.errors(run.samples)]
-        else:
-            hits = list(np.abs(energies[name] - lowest) <= 1e-6)
+        hits = inst.hits(run.samples, lowest)
         rows[name] = {
             "reads": len(run.samples),
             "successes": int(sum(hits)),
