@@ -79,6 +79,25 @@ class Ground:
         self.degeneracy += int(np.sum(np.abs(values - self.energy) <= _TOLERANCE))
 
 
+def keep_lowest(
+    kept: np.ndarray, kept_keys: np.ndarray, states: np.ndarray, keys: np.ndarray, count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``count`` states of lowest key among those kept so far and a new chunk, in key
+    order; ``keys`` has one value per state, or one row compared column by column. Ties keep
+    the earlier state, so the result does not depend on the chunk size.
+
+    >>> none = np.empty((0, 1), dtype=np.int8)
+    >>> chunk = np.array([[1], [2], [3]], dtype=np.int8)
+    >>> states, keys = keep_lowest(none, np.empty(0), chunk, np.array([5.0, 1.0, 1.0]), 2)
+    >>> states.ravel().tolist(), keys.tolist()
+    ([2, 3], [1.0, 1.0])
+    """
+    states = np.vstack([kept, states])
+    keys = np.concatenate([kept_keys, keys])
+    order = np.lexsort(keys.T[::-1] if keys.ndim == 2 else (keys,))[:count]
+    return states[order], keys[order]
+
+
 def _values(states: np.ndarray, spins: np.ndarray) -> np.ndarray:
     """±1 states as the CQM's values: spins stay ±1, binaries become 0/1."""
     return np.where(spins[None, :], states, (states + 1) // 2).astype(np.int8)
@@ -113,10 +132,8 @@ def enumerate_cqm(
         ok = violation <= _TOLERANCE
         feasible += int(ok.sum())
         ground.update(objective[ok])
-        kept = np.vstack([kept, values])
-        keys = np.vstack([keys, np.column_stack([np.where(ok, 0.0, violation), objective])])
-        order = np.lexsort((keys[:, 1], keys[:, 0]))[:num_reads]
-        kept, keys = kept[order], keys[order]
+        ranks = np.column_stack([np.where(ok, 0.0, violation), objective])
+        kept, keys = keep_lowest(kept, keys, values, ranks, num_reads)
         control.checkpoint(min(first + chunk, total), total)
     watch.lap("sampling_ns")
     info = _info(

@@ -42,6 +42,7 @@ from qanneal.samplers.exact.models import (
     NL_CHUNK,
     Ground,
     enumerate_cqm,
+    keep_lowest,
     nl_energies,
     too_many,
 )
@@ -182,11 +183,9 @@ def _enumerate(
         states = enumerate_states(first, min(first + chunk, total), n)
         values = energies(first, states)
         ground.update(values)
-        keep = np.argsort(values, kind="stable")[:num_reads]
-        best_states = np.vstack([best_states, states[keep]])
-        best_energies = np.concatenate([best_energies, values[keep]])
-        order = np.argsort(best_energies, kind="stable")[:num_reads]
-        best_states, best_energies = best_states[order], best_energies[order]
+        best_states, best_energies = keep_lowest(
+            best_states, best_energies, states, values, num_reads
+        )
         control.checkpoint(min(first + chunk, total), total)
     watch.lap("sampling_ns")
     info = sampler_info(
